@@ -1,0 +1,285 @@
+package ner
+
+import "math/bits"
+
+// Document-level flags: facts about the other occurrences of a word (same
+// lowercase form) in the same document. They carry evidence from
+// sentence-case body text to all-caps headlines and from full-name
+// mentions to bare surnames.
+const (
+	dfLowerSeen   = iota // written with a lowercase first letter elsewhere
+	dfCapMid             // capitalised mid-sentence in a normal sentence
+	dfPrevTitle          // preceded by a title (Mr, President) elsewhere
+	dfPrevFirst          // preceded by a capitalised first name elsewhere
+	dfCapNeighbor        // next to another capitalised word mid-sentence
+	dfNextOrgWord        // followed by an organisation word (Inc, Party)
+	dfAcronymMid         // all caps in a normal sentence
+	dfTitleMid           // Title-case in a normal sentence
+	dfPrevDemonym        // preceded by a nationality word elsewhere
+	numDocFlags
+)
+
+// Indexes of gazetteer categories used by the document flags.
+var (
+	gcTitle     = gazIndex("title")
+	gcFirstName = gazIndex("firstname")
+	gcOrgWord   = gazIndex("orgword")
+	gcDemonym   = gazIndex("demonym")
+)
+
+func gazIndex(name string) int {
+	for i, c := range gazCats {
+		if c == name {
+			return i
+		}
+	}
+	panic("ner: unknown gazetteer category " + name)
+}
+
+// extractor turns documents into hashed feature rows.
+type extractor struct {
+	gaz      *gazetteer
+	clusters map[uint64]uint16 // lowercase hash -> cluster id + 1
+	bits     uint              // log2 of the number of weight rows
+}
+
+// docFeatures are the feature rows of one document, sentence by sentence:
+// token i of sentence s has rows feats[s][offs[s][i]:offs[s][i+1]].
+type docFeatures struct {
+	feats [][]uint32
+	offs  [][]int32
+}
+
+// sentInfo is the per-sentence analysis used while extracting.
+type sentInfo struct {
+	toks     []tokInfo
+	gaz      []gazMatch
+	capsSent bool
+}
+
+// isCapsSentence reports whether a sentence is an all-caps headline: no
+// lowercase letters and at least one all-caps word of two or more letters.
+func isCapsSentence(words []string, toks []tokInfo) bool {
+	long := false
+	for i, t := range toks {
+		if t.hasLetter && !t.allCaps {
+			return false
+		}
+		if t.allCaps && len(words[i]) > 1 {
+			long = true
+		}
+	}
+	return long
+}
+
+// selfFlags returns the document flags one occurrence (token i) shows.
+func selfFlags(si *sentInfo, i int) (f [numDocFlags]bool) {
+	t := &si.toks[i]
+	if !t.hasLetter {
+		return
+	}
+	f[dfLowerSeen] = t.lowerFirst
+	if si.capsSent || i == 0 {
+		return
+	}
+	f[dfCapMid] = t.cap
+	f[dfAcronymMid] = t.allCaps && t.shape != t.short
+	f[dfTitleMid] = t.cap && !t.allCaps
+	if !t.cap {
+		return
+	}
+	prev := &si.toks[i-1]
+	f[dfPrevTitle] = si.gaz[i-1].ends&(1<<gcTitle) != 0
+	f[dfPrevFirst] = prev.cap && si.gaz[i-1].ends&(1<<gcFirstName) != 0
+	f[dfPrevDemonym] = prev.cap && si.gaz[i-1].ends&(1<<gcDemonym) != 0
+	f[dfCapNeighbor] = (i > 1 && prev.cap) || (i+1 < len(si.toks) && si.toks[i+1].cap)
+	f[dfNextOrgWord] = i+1 < len(si.toks) && si.gaz[i+1].starts&(1<<gcOrgWord) != 0
+	return
+}
+
+// row maps a feature hash onto a weight row.
+func (x *extractor) row(h uint64) uint32 { return uint32(h >> (64 - x.bits)) }
+
+// extract computes the feature rows of a document given as sentences of
+// words.
+func (x *extractor) extract(doc [][]string) *docFeatures {
+	infos := make([]sentInfo, len(doc))
+	lows := make([]uint64, 0, 64)
+	for s, words := range doc {
+		si := &infos[s]
+		si.toks = make([]tokInfo, len(words))
+		si.gaz = make([]gazMatch, len(words))
+		lows = lows[:0]
+		for i, w := range words {
+			analyse(w, &si.toks[i])
+			if x.clusters != nil {
+				if c, ok := x.clusters[si.toks[i].low]; ok {
+					si.toks[i].cluster, si.toks[i].clusterOK = uint64(c), true
+				}
+			}
+			lows = append(lows, si.toks[i].low)
+		}
+		x.gaz.match(lows, si.gaz)
+		si.capsSent = isCapsSentence(words, si.toks)
+	}
+	// Count the document flags per lowercase form.
+	counts := make(map[uint64]*[numDocFlags]int32)
+	for s := range infos {
+		si := &infos[s]
+		for i := range si.toks {
+			if !si.toks[i].hasLetter {
+				continue
+			}
+			f := selfFlags(si, i)
+			c := counts[si.toks[i].low]
+			if c == nil {
+				c = new([numDocFlags]int32)
+				counts[si.toks[i].low] = c
+			}
+			for k, on := range f {
+				if on {
+					c[k]++
+				}
+			}
+		}
+	}
+	df := &docFeatures{feats: make([][]uint32, len(doc)), offs: make([][]int32, len(doc))}
+	for s := range infos {
+		df.feats[s], df.offs[s] = x.sentence(&infos[s], counts)
+	}
+	return df
+}
+
+// sentence emits the feature rows of one sentence.
+func (x *extractor) sentence(si *sentInfo, counts map[uint64]*[numDocFlags]int32) ([]uint32, []int32) {
+	n := len(si.toks)
+	feats := make([]uint32, 0, n*48)
+	offs := make([]int32, 1, n+1)
+	low := func(i int) uint64 {
+		switch {
+		case i < 0:
+			return hashBOS
+		case i >= n:
+			return hashEOS
+		}
+		return si.toks[i].low
+	}
+	short := func(i int) uint64 {
+		switch {
+		case i < 0:
+			return hashBOS
+		case i >= n:
+			return hashEOS
+		}
+		return si.toks[i].short
+	}
+	cluster := func(i int) uint64 {
+		switch {
+		case i < 0:
+			return hashBOS
+		case i >= n:
+			return hashEOS
+		case !si.toks[i].clusterOK:
+			return 1 << 20
+		}
+		return si.toks[i].cluster
+	}
+	add := func(h uint64) { feats = append(feats, x.row(h)) }
+	for i := 0; i < n; i++ {
+		t := &si.toks[i]
+		add(fBias)
+		add(mix(fWord, t.word))
+		add(mix(fLower, t.low))
+		add(mix(fShape, t.shape))
+		add(mix(fShort, t.short))
+		for k := 0; k < 4; k++ {
+			if t.pre[k] != 0 {
+				add(mix(mix(fPrefix, uint64(k)), t.pre[k]))
+			}
+			if t.suf[k] != 0 {
+				add(mix(mix(fSuffix, uint64(k)), t.suf[k]))
+			}
+		}
+		add(mix(fPrevLower, low(i-1)))
+		add(mix(fNextLower, low(i+1)))
+		add(mix(fPrev2Lower, low(i-2)))
+		add(mix(fNext2Lower, low(i+2)))
+		add(mix(fPrevShort, short(i-1)))
+		add(mix(fNextShort, short(i+1)))
+		add(mix(fPrev2Short, short(i-2)))
+		add(mix(fNext2Short, short(i+2)))
+		add(mix(mix(fBigramPrev, low(i-1)), t.low))
+		add(mix(mix(fBigramNext, t.low), low(i+1)))
+		add(mix(mix(mix(fShortTrigram, short(i-1)), t.short), short(i+1)))
+		add(mix(mix(fPrevLowerShort, low(i-1)), t.short))
+		add(mix(mix(fNextLowerShort, low(i+1)), t.short))
+		if i == 0 {
+			add(mix(fFirstShort, t.short))
+		}
+		if si.capsSent {
+			add(mix(fCapsSentShort, t.short))
+			add(mix(fCapsSentLower, t.low))
+		}
+		if t.hasHyphen {
+			add(mix(mix(fHyphenPart, 0), t.hyphen[0]))
+			add(mix(mix(fHyphenPart, 1), t.hyphen[1]))
+		}
+		if x.clusters != nil {
+			add(mix(fCluster, cluster(i)))
+			add(mix(fPrevCluster, cluster(i-1)))
+			add(mix(fNextCluster, cluster(i+1)))
+		}
+		capBit := uint64(0)
+		if t.cap {
+			capBit = 1
+		}
+		for b := si.gaz[i].cover; b != 0; b &= b - 1 {
+			code := uint64(bits.TrailingZeros64(b))
+			add(mix(fGaz, code))
+			add(mix(mix(fGazCap, code), capBit))
+		}
+		if i > 0 {
+			for b := si.gaz[i-1].ends; b != 0; b &= b - 1 {
+				add(mix(mix(fGazPrev, uint64(bits.TrailingZeros16(b))), capBit))
+			}
+		}
+		if i+1 < n {
+			for b := si.gaz[i+1].starts; b != 0; b &= b - 1 {
+				add(mix(mix(fGazNext, uint64(bits.TrailingZeros16(b))), capBit))
+			}
+		}
+		if t.hasLetter && (t.cap || t.allCaps) {
+			if c := counts[t.low]; c != nil {
+				self := selfFlags(si, i)
+				caps := uint64(0)
+				if si.capsSent {
+					caps = 1
+				}
+				for k := 0; k < numDocFlags; k++ {
+					other := c[k]
+					if self[k] {
+						other--
+					}
+					if other > 0 {
+						add(mix(mix(fDoc, uint64(k)), caps))
+					}
+				}
+			}
+		}
+		offs = append(offs, int32(len(feats)))
+	}
+	return feats, offs
+}
+
+// FeatureNames lists the feature families of the model, for the training
+// record.
+func FeatureNames() []string {
+	return []string{
+		"bias", "word", "lowercase", "shape", "short shape", "prefixes 1-4", "suffixes 1-4",
+		"lowercase words at -2..+2", "short shapes at -2..+2", "word bigrams -1/0 and 0/+1",
+		"short-shape trigram", "previous/next word x short shape", "sentence start x short shape",
+		"all-caps headline x shape/word", "hyphen parts", "word clusters at -1..+1",
+		"gazetteer match type x BILOU position (x capitalised)", "gazetteer matches ending before / starting after",
+		"document flags of other mentions of the word (lowercase use, mid-sentence capitals, after title/first name/nationality, before organisation word, acronym)",
+	}
+}

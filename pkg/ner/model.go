@@ -1,0 +1,278 @@
+package ner
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+)
+
+// model holds the quantised weights of the linear-chain tagger: one row of
+// numTags int16 weights per hashed feature, and float transition scores
+// (row numTags is the sentence start).
+type model struct {
+	bits  uint
+	w     []int16
+	scale float32
+	trans [(numTags + 1) * numTags]float32
+}
+
+// modelMagic starts every model file.
+const modelMagic = "WSNER\x01"
+
+// maxModelBits bounds the weight table a model file may ask for.
+const maxModelBits = 24
+
+// emissions fills e[i*numTags+k] with the score of tag k at token i.
+func (m *model) emissions(feats []uint32, offs []int32, e []float32) {
+	n := len(offs) - 1
+	for i := 0; i < n; i++ {
+		var acc [numTags]int32
+		for _, r := range feats[offs[i]:offs[i+1]] {
+			row := m.w[int(r)*numTags : int(r)*numTags+numTags]
+			for k := range acc {
+				acc[k] += int32(row[k])
+			}
+		}
+		out := e[i*numTags : i*numTags+numTags]
+		for k := range acc {
+			out[k] = float32(acc[k]) * m.scale
+		}
+	}
+}
+
+// negInf marks impossible Viterbi states.
+var negInf = float32(math.Inf(-1))
+
+// viterbi returns the best BILOU tag sequence for emission scores e
+// (n tokens) under transition scores trans, writing it into out. back and
+// delta are scratch buffers of at least n*numTags entries.
+func viterbi(e []float32, n int, trans *[(numTags + 1) * numTags]float32, out []int, back []uint8, delta []float32) {
+	if n == 0 {
+		return
+	}
+	for k := 0; k < numTags; k++ {
+		if allowedStart[k] {
+			delta[k] = trans[numTags*numTags+k] + e[k]
+		} else {
+			delta[k] = negInf
+		}
+	}
+	for i := 1; i < n; i++ {
+		prev := delta[(i-1)*numTags : i*numTags]
+		cur := delta[i*numTags : (i+1)*numTags]
+		for k := 0; k < numTags; k++ {
+			best, arg := negInf, 0
+			for p := 0; p < numTags; p++ {
+				if !allowed[p][k] || prev[p] == negInf {
+					continue
+				}
+				if s := prev[p] + trans[p*numTags+k]; s > best {
+					best, arg = s, p
+				}
+			}
+			if best == negInf {
+				cur[k] = negInf
+			} else {
+				cur[k] = best + e[i*numTags+k]
+			}
+			back[i*numTags+k] = uint8(arg)
+		}
+	}
+	last := delta[(n-1)*numTags : n*numTags]
+	best, arg := negInf, 0
+	for k := 0; k < numTags; k++ {
+		if allowedEnd[k] && last[k] > best {
+			best, arg = last[k], k
+		}
+	}
+	out[n-1] = arg
+	for i := n - 1; i > 0; i-- {
+		out[i-1] = int(back[i*numTags+out[i]])
+	}
+}
+
+// quantise builds an int16 model from float weights, dropping weights
+// whose magnitude is below prune (in weight units).
+func quantise(bits uint, w []float32, trans []float32, prune float32) *model {
+	var max float32
+	for _, v := range w {
+		if v < 0 {
+			v = -v
+		}
+		if v > max {
+			max = v
+		}
+	}
+	m := &model{bits: bits, w: make([]int16, len(w)), scale: 1}
+	if max > 0 {
+		m.scale = max / 32767
+	}
+	for i, v := range w {
+		if v < prune && v > -prune {
+			continue
+		}
+		m.w[i] = int16(math.Round(float64(v / m.scale)))
+	}
+	copy(m.trans[:], trans)
+	return m
+}
+
+// write serialises the model: a header, the transitions and the non-zero
+// weight rows, sparse-coded and gzip-compressed.
+func (m *model) write(w io.Writer, version string, clusters map[uint64]uint16) error {
+	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
+	if err != nil {
+		return fmt.Errorf("ner: model compressor: %w", err)
+	}
+	bw := bufio.NewWriter(zw)
+	var buf [binary.MaxVarintLen64]byte
+	uv := func(v uint64) { bw.Write(buf[:binary.PutUvarint(buf[:], v)]) }
+	sv := func(v int64) { bw.Write(buf[:binary.PutVarint(buf[:], v)]) }
+	bw.WriteString(modelMagic)
+	uv(uint64(len(version)))
+	bw.WriteString(version)
+	uv(uint64(m.bits))
+	binary.Write(bw, binary.LittleEndian, m.scale)
+	binary.Write(bw, binary.LittleEndian, m.trans[:])
+	rows := len(m.w) / numTags
+	nz := 0
+	for r := 0; r < rows; r++ {
+		if rowMask(m.w[r*numTags:(r+1)*numTags]) != 0 {
+			nz++
+		}
+	}
+	uv(uint64(nz))
+	last := 0
+	for r := 0; r < rows; r++ {
+		row := m.w[r*numTags : (r+1)*numTags]
+		mask := rowMask(row)
+		if mask == 0 {
+			continue
+		}
+		uv(uint64(r - last))
+		last = r
+		uv(uint64(mask))
+		for _, v := range row {
+			if v != 0 {
+				sv(int64(v))
+			}
+		}
+	}
+	uv(uint64(len(clusters)))
+	for _, k := range sortedKeys(clusters) {
+		binary.Write(bw, binary.LittleEndian, k)
+		uv(uint64(clusters[k]))
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("ner: writing model: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("ner: writing model: %w", err)
+	}
+	return nil
+}
+
+// rowMask returns a bit per non-zero weight of row.
+func rowMask(row []int16) uint32 {
+	var m uint32
+	for k, v := range row {
+		if v != 0 {
+			m |= 1 << k
+		}
+	}
+	return m
+}
+
+// errBadModel reports a malformed model file.
+var errBadModel = errors.New("ner: malformed model file")
+
+// readModel parses a model written by write.
+func readModel(r io.Reader) (m *model, version string, clusters map[uint64]uint16, err error) {
+	zr, err := gzip.NewReader(r)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("ner: opening model: %w", err)
+	}
+	defer zr.Close()
+	br := bufio.NewReader(zr)
+	fail := func(what string, err error) (*model, string, map[uint64]uint16, error) {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, "", nil, fmt.Errorf("%w: %s: %w", errBadModel, what, err)
+	}
+	magic := make([]byte, len(modelMagic))
+	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
+		return fail("magic", err)
+	}
+	n, err := binary.ReadUvarint(br)
+	if err != nil || n > 1024 {
+		return fail("version", err)
+	}
+	vb := make([]byte, n)
+	if _, err := io.ReadFull(br, vb); err != nil {
+		return fail("version", err)
+	}
+	bitsN, err := binary.ReadUvarint(br)
+	if err != nil || bitsN < 8 || bitsN > maxModelBits {
+		return fail("table size", err)
+	}
+	m = &model{bits: uint(bitsN)}
+	if err := binary.Read(br, binary.LittleEndian, &m.scale); err != nil {
+		return fail("scale", err)
+	}
+	if err := binary.Read(br, binary.LittleEndian, m.trans[:]); err != nil {
+		return fail("transitions", err)
+	}
+	rows := 1 << bitsN
+	m.w = make([]int16, rows*numTags)
+	nz, err := binary.ReadUvarint(br)
+	if err != nil || nz > uint64(rows) {
+		return fail("row count", err)
+	}
+	r0 := 0
+	for i := uint64(0); i < nz; i++ {
+		d, err := binary.ReadUvarint(br)
+		if err != nil || d > uint64(rows) {
+			return fail("row index", err)
+		}
+		r0 += int(d)
+		mask, err := binary.ReadUvarint(br)
+		if err != nil || r0 >= rows || mask >= 1<<numTags {
+			return fail("row mask", err)
+		}
+		row := m.w[r0*numTags : (r0+1)*numTags]
+		for k := range row {
+			if mask&(1<<k) == 0 {
+				continue
+			}
+			v, err := binary.ReadVarint(br)
+			if err != nil || v < math.MinInt16 || v > math.MaxInt16 {
+				return fail("weight", err)
+			}
+			row[k] = int16(v)
+		}
+	}
+	nc, err := binary.ReadUvarint(br)
+	if err != nil || nc > 1<<24 {
+		return fail("cluster count", err)
+	}
+	if nc > 0 {
+		clusters = make(map[uint64]uint16, nc)
+	}
+	for i := uint64(0); i < nc; i++ {
+		var k uint64
+		if err := binary.Read(br, binary.LittleEndian, &k); err != nil {
+			return fail("cluster key", err)
+		}
+		c, err := binary.ReadUvarint(br)
+		if err != nil || c > math.MaxUint16 {
+			return fail("cluster id", err)
+		}
+		clusters[k] = uint16(c)
+	}
+	return m, string(vb), clusters, nil
+}

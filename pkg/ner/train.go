@@ -1,0 +1,259 @@
+package ner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"time"
+)
+
+// TrainConfig sets up Train.
+type TrainConfig struct {
+	Bits      uint    // log2 of the weight rows (default 20)
+	MaxEpochs int     // passes over the training data (default 15)
+	Seed      uint64  // shuffling seed; equal seeds give equal models
+	Version   string  // model version recorded in the file
+	Clusters  int     // word clusters to learn from the training text (0: none)
+	Prune     float32 // drop averaged weights smaller than this (default 0)
+	Log       io.Writer
+}
+
+// TrainResult records how a model was trained.
+type TrainResult struct {
+	Epochs      int         // epochs of the returned model (best on dev)
+	DevF1       []float64   // dev micro F1 after each epoch, in percent
+	Dev         Report      // dev evaluation of the returned model
+	TrainTokens int         // tokens in the training data
+	Rows        int         // non-zero weight rows in the returned model
+	Elapsed     time.Duration
+}
+
+// trainSent is one training sentence with its features and gold tags.
+type trainSent struct {
+	feats []uint32
+	offs  []int32
+	gold  []int
+}
+
+// goldDoc is a dev document: words and gold IOB2 tags per sentence.
+type goldDoc struct {
+	words, gold [][]string
+}
+
+// readGold reads a gold CoNLL file (gold tag in the last column).
+func readGold(r io.Reader) ([]goldDoc, error) {
+	docs, err := readConll(r)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]goldDoc, len(docs))
+	for i, d := range docs {
+		for s := range d.sents {
+			out[i].words = append(out[i].words, d.words(s))
+			out[i].gold = append(out[i].gold, d.column(s, 1))
+		}
+	}
+	return out, nil
+}
+
+// evaluate tags gold documents with t and scores them.
+func (t *Tagger) evaluate(docs []goldDoc) Report {
+	rep := newReport()
+	for _, d := range docs {
+		pred := t.TagDocumentTokens(d.words)
+		for s := range d.words {
+			rep.add(d.gold[s], pred[s])
+		}
+	}
+	return rep
+}
+
+// Train learns a tagger from a CoNLL training file (IOB2 gold tags in the
+// last column) with an averaged perceptron, keeping the epoch that scores
+// best on dev. Training is deterministic for a given configuration.
+func Train(ctx context.Context, train, dev io.Reader, cfg TrainConfig) (*Tagger, TrainResult, error) {
+	start := time.Now()
+	if cfg.Bits == 0 {
+		cfg.Bits = 20
+	}
+	if cfg.MaxEpochs == 0 {
+		cfg.MaxEpochs = 15
+	}
+	logf := func(format string, args ...any) {
+		if cfg.Log != nil {
+			fmt.Fprintf(cfg.Log, format+"\n", args...)
+		}
+	}
+	var res TrainResult
+	trainDocs, err := readGold(train)
+	if err != nil {
+		return nil, res, fmt.Errorf("ner: training data: %w", err)
+	}
+	devDocs, err := readGold(dev)
+	if err != nil {
+		return nil, res, fmt.Errorf("ner: dev data: %w", err)
+	}
+	g, err := sharedGazetteer()
+	if err != nil {
+		return nil, res, err
+	}
+	x := &extractor{gaz: g, bits: cfg.Bits}
+	if cfg.Clusters > 0 {
+		x.clusters = learnClusters(trainDocs, cfg.Clusters, cfg.Seed)
+		logf("clusters: %d words in %d clusters", len(x.clusters), cfg.Clusters)
+	}
+	var sents []trainSent
+	for _, d := range trainDocs {
+		df := x.extract(d.words)
+		for s := range d.words {
+			if len(d.words[s]) == 0 {
+				continue
+			}
+			gold := bilouFromSpans(spansFromBIO(d.gold[s]), len(d.words[s]))
+			sents = append(sents, trainSent{feats: df.feats[s], offs: df.offs[s], gold: gold})
+			res.TrainTokens += len(gold)
+		}
+	}
+	logf("training: %d sentences, %d tokens, %d dev documents", len(sents), res.TrainTokens, len(devDocs))
+
+	rows := 1 << cfg.Bits
+	p := newPerceptron(rows)
+	order := make([]int, len(sents))
+	for i := range order {
+		order[i] = i
+	}
+	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
+	var best *Tagger
+	bestF1 := -1.0
+	pred := make([]int, 0, 128)
+	var e, delta []float32
+	var back []uint8
+	for epoch := 1; epoch <= cfg.MaxEpochs; epoch++ {
+		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
+		errs := 0
+		for _, si := range order {
+			if err := ctx.Err(); err != nil {
+				return nil, res, fmt.Errorf("ner: training cancelled: %w", err)
+			}
+			s := &sents[si]
+			n := len(s.gold)
+			if cap(e) < n*numTags {
+				e = make([]float32, n*numTags)
+				delta = make([]float32, n*numTags)
+				back = make([]uint8, n*numTags)
+			}
+			pred = pred[:n]
+			p.emissions(s.feats, s.offs, e)
+			viterbi(e, n, &p.trans, pred, back, delta)
+			p.update(s, pred)
+			if !slices.Equal(pred, s.gold) {
+				errs++
+			}
+		}
+		avg := p.averaged()
+		m := quantise(cfg.Bits, avg, p.averagedTrans(), cfg.Prune)
+		if cfg.Log != nil {
+			nzf, nzq := 0, 0
+			for i, v := range avg {
+				if v != 0 {
+					nzf++
+				}
+				if m.w[i] != 0 {
+					nzq++
+				}
+			}
+			logf("weights: %d non-zero, %d after quantising (scale %g)", nzf, nzq, m.scale)
+		}
+		t := newTagger(m, x, cfg.Version)
+		rep := t.evaluate(devDocs)
+		f1 := 100 * rep.Overall.F1()
+		res.DevF1 = append(res.DevF1, f1)
+		logf("epoch %d: %d/%d sentences wrong, dev F1 %.2f (%s)", epoch, errs, len(sents), f1, time.Since(start).Round(time.Second))
+		if f1 > bestF1 {
+			bestF1, best, res.Epochs, res.Dev = f1, t, epoch, rep
+		}
+	}
+	for r := 0; r < rows; r++ {
+		if rowMask(best.m.w[r*numTags:(r+1)*numTags]) != 0 {
+			res.Rows++
+		}
+	}
+	res.Elapsed = time.Since(start)
+	return best, res, nil
+}
+
+// perceptron is the training state: current weights w and the running
+// sums u needed for averaging (average = w - u/c).
+type perceptron struct {
+	w, u   []float32
+	trans  [(numTags + 1) * numTags]float32
+	transU [(numTags + 1) * numTags]float32
+	c      float32
+}
+
+func newPerceptron(rows int) *perceptron {
+	return &perceptron{w: make([]float32, rows*numTags), u: make([]float32, rows*numTags), c: 1}
+}
+
+// emissions fills e with the current scores.
+func (p *perceptron) emissions(feats []uint32, offs []int32, e []float32) {
+	n := len(offs) - 1
+	for i := 0; i < n; i++ {
+		out := e[i*numTags : (i+1)*numTags]
+		clear(out)
+		for _, r := range feats[offs[i]:offs[i+1]] {
+			row := p.w[int(r)*numTags : int(r)*numTags+numTags]
+			for k := range out {
+				out[k] += row[k]
+			}
+		}
+	}
+}
+
+// update applies the perceptron update for one sentence.
+func (p *perceptron) update(s *trainSent, pred []int) {
+	c := p.c
+	for i, g := range s.gold {
+		pr := pred[i]
+		if g != pr {
+			for _, r := range s.feats[s.offs[i]:s.offs[i+1]] {
+				base := int(r) * numTags
+				p.w[base+g]++
+				p.u[base+g] += c
+				p.w[base+pr]--
+				p.u[base+pr] -= c
+			}
+		}
+		gp, pp := numTags, numTags
+		if i > 0 {
+			gp, pp = s.gold[i-1], pred[i-1]
+		}
+		if gp != pp || g != pr {
+			p.trans[gp*numTags+g]++
+			p.transU[gp*numTags+g] += c
+			p.trans[pp*numTags+pr]--
+			p.transU[pp*numTags+pr] -= c
+		}
+	}
+	p.c++
+}
+
+// averaged returns the averaged emission weights.
+func (p *perceptron) averaged() []float32 {
+	out := make([]float32, len(p.w))
+	for i, w := range p.w {
+		out[i] = w - p.u[i]/p.c
+	}
+	return out
+}
+
+// averagedTrans returns the averaged transition weights.
+func (p *perceptron) averagedTrans() []float32 {
+	out := make([]float32, len(p.trans))
+	for i, w := range p.trans {
+		out[i] = w - p.transU[i]/p.c
+	}
+	return out
+}
