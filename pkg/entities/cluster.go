@@ -1,0 +1,242 @@
+package entities
+
+import (
+	"strings"
+
+	"github.com/wirestream/wirestream/pkg/article"
+)
+
+// newCluster opens a cluster for mention m and returns its index.
+func (d *doc) newCluster(m *mention) int {
+	d.clusters = append(d.clusters, cluster{
+		typ: m.typ, key: m.key, name: d.slice(m.from, m.to), nameTok: m.ntok,
+		gender: m.gender, last: -1, redirect: -1,
+	})
+	return len(d.clusters) - 1
+}
+
+// firstNameGender guesses a gender from the first token of a full name.
+func (d *doc) firstNameGender(m *mention) int8 {
+	if m.ntok < 2 {
+		return genderUnknown
+	}
+	c := d.cls[m.from]
+	switch {
+	case c&clsMaleName != 0 && c&clsFemaleName == 0:
+		return genderMale
+	case c&clsFemaleName != 0 && c&clsMaleName == 0:
+		return genderFemale
+	}
+	return genderUnknown
+}
+
+// compatible reports whether a mention of gender g can name a person of
+// gender h.
+func compatible(g, h int8) bool { return g == genderUnknown || h == genderUnknown || g == h }
+
+// clusterPersons groups person mentions. A name that is not the end of a
+// longer name in the story is a full name with its own cluster; a shorter
+// form (surname, "de Mistura") joins a full name ending in it, choosing the
+// most recently mentioned candidate, else the nearest one that follows, and
+// skipping candidates whose gender contradicts the mention's honorific. A
+// form no full name fits opens a surname cluster of its own.
+func (d *doc) clusterPersons() {
+	var keys []string
+	for i := range d.ments {
+		if d.ments[i].typ == article.TypePerson {
+			keys = append(keys, d.ments[i].key)
+		}
+	}
+	isSuffix := func(k string) bool {
+		for _, o := range keys {
+			if len(o) > len(k) && strings.HasSuffix(o, k) && o[len(o)-len(k)-1] == ' ' {
+				return true
+			}
+		}
+		return false
+	}
+	full := make(map[string]int)
+	var fullIDs []int
+	for i := range d.ments {
+		m := &d.ments[i]
+		if m.typ != article.TypePerson {
+			continue
+		}
+		if _, ok := full[m.key]; ok || isSuffix(m.key) {
+			continue
+		}
+		c := d.newCluster(m)
+		full[m.key] = c
+		fullIDs = append(fullIDs, c)
+		if g := d.firstNameGender(m); g != genderUnknown {
+			d.clusters[c].gender = g
+		}
+	}
+	// Honorifics on full-name mentions ("Mrs. Ann Lee") set the gender.
+	for i := range d.ments {
+		m := &d.ments[i]
+		if m.typ != article.TypePerson || m.gender == genderUnknown {
+			continue
+		}
+		if c, ok := full[m.key]; ok {
+			d.clusters[c].gender = m.gender
+		}
+	}
+	surname := make(map[string][]int)
+	for i := range d.ments {
+		m := &d.ments[i]
+		if m.typ != article.TypePerson {
+			continue
+		}
+		c, ok := full[m.key]
+		if !ok {
+			c = d.pickPerson(m, fullIDs, surname[m.key])
+		}
+		if c < 0 {
+			c = d.newCluster(m)
+			d.clusters[c].surname = true
+			surname[m.key] = append(surname[m.key], c)
+		}
+		m.cluster = c
+		cl := &d.clusters[c]
+		cl.last = m.from
+		if cl.gender == genderUnknown {
+			cl.gender = m.gender
+		}
+	}
+}
+
+// pickPerson chooses the cluster a short person form belongs to, or -1.
+func (d *doc) pickPerson(m *mention, fullIDs, surnames []int) int {
+	best, bestLast := -1, -1
+	next, nextFirst := -1, int(^uint(0)>>1)
+	nCand := 0
+	consider := func(c int) {
+		cl := &d.clusters[c]
+		if !compatible(m.gender, cl.gender) {
+			return
+		}
+		nCand++
+		if cl.last >= 0 && cl.last < m.from && cl.last > bestLast {
+			best, bestLast = c, cl.last
+		}
+		if cl.last < 0 {
+			if f := d.firstMention(cl.key, m.from); f >= 0 && f < nextFirst {
+				next, nextFirst = c, f
+			}
+		}
+	}
+	for _, c := range fullIDs {
+		k := d.clusters[c].key
+		if len(k) > len(m.key) && strings.HasSuffix(k, m.key) && k[len(k)-len(m.key)-1] == ' ' {
+			consider(c)
+		}
+	}
+	for _, c := range surnames {
+		consider(c)
+	}
+	if best >= 0 {
+		return best
+	}
+	return next
+}
+
+// firstMention returns the token index of the first person mention with key
+// after token from, or -1.
+func (d *doc) firstMention(key string, from int) int {
+	for i := range d.ments {
+		m := &d.ments[i]
+		if m.from > from && m.typ == article.TypePerson && m.key == key {
+			return m.from
+		}
+	}
+	return -1
+}
+
+// clusterOthers groups organisation, location and misc mentions by key, then
+// joins an acronym to the one long form whose initials spell it ("UN",
+// "United Nations") and a shorter multi-word form to the one longer form of
+// the same type ending in it ("Department of State").
+func (d *doc) clusterOthers() {
+	byKey := make(map[string]int)
+	var ids []int
+	for i := range d.ments {
+		m := &d.ments[i]
+		if m.typ == article.TypePerson {
+			continue
+		}
+		c, ok := byKey[m.key]
+		if !ok {
+			c = d.newCluster(m)
+			byKey[m.key] = c
+			ids = append(ids, c)
+		}
+		m.cluster = c
+		if cl := &d.clusters[c]; m.ntok > cl.nameTok {
+			cl.name, cl.nameTok = d.slice(m.from, m.to), m.ntok
+		}
+	}
+	var sb strings.Builder
+	for _, c := range ids {
+		cl := &d.clusters[c]
+		target := -1
+		if cl.nameTok == 1 && isAcronym(cl.name) {
+			for _, o := range ids {
+				oc := &d.clusters[o]
+				if o == c || oc.nameTok < 2 {
+					continue
+				}
+				sb.Reset()
+				initials(&sb, oc.name)
+				if sb.String() != cl.key {
+					continue
+				}
+				if target >= 0 {
+					target = -2 // ambiguous
+					break
+				}
+				target = o
+			}
+		} else if cl.nameTok >= 2 {
+			for _, o := range ids {
+				oc := &d.clusters[o]
+				if o == c || oc.typ != cl.typ || len(oc.key) <= len(cl.key) || !strings.HasSuffix(oc.key, cl.key) ||
+					oc.key[len(oc.key)-len(cl.key)-1] != ' ' {
+					continue
+				}
+				if target >= 0 {
+					target = -2
+					break
+				}
+				target = o
+			}
+		}
+		if target >= 0 {
+			cl.redirect = target
+		}
+	}
+	for i := range d.ments {
+		m := &d.ments[i]
+		if m.cluster < 0 || m.typ == article.TypePerson {
+			continue
+		}
+		for hops := 0; d.clusters[m.cluster].redirect >= 0 && hops < 4; hops++ {
+			m.cluster = d.clusters[m.cluster].redirect
+		}
+		m.typ = d.clusters[m.cluster].typ
+	}
+}
+
+// initials writes the lowercase initials of the capitalised words of name
+// ("United Nations" -> "un"; "Bank of England" -> "be").
+func initials(sb *strings.Builder, name string) {
+	for _, w := range strings.FieldsFunc(name, func(r rune) bool { return r == ' ' || r == '-' }) {
+		if !upperFirst(w) {
+			continue
+		}
+		c := w[0]
+		if c >= 'A' && c <= 'Z' {
+			sb.WriteByte(c + 'a' - 'A')
+		}
+	}
+}
