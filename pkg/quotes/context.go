@@ -1,0 +1,158 @@
+package quotes
+
+import (
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/wirestream/wirestream/pkg/text"
+)
+
+// doc is the per-call working state: the body as runes, its tokens and its
+// paragraph breaks.
+type doc struct {
+	r      []rune
+	toks   []text.Token
+	breaks []int // rune index of the first newline of each paragraph break
+	lower  []string
+}
+
+// newDoc prepares body for extraction; toks may be nil, in which case the
+// body is tokenized here.
+func newDoc(body string, toks []text.Token) *doc {
+	d := &doc{r: []rune(body), toks: toks}
+	if d.toks == nil {
+		d.toks = text.Tokenize(body)
+	}
+	for i := 0; i < len(d.r); i++ {
+		if d.r[i] == '\n' {
+			d.breaks = append(d.breaks, i)
+			for i+1 < len(d.r) && unicode.IsSpace(d.r[i+1]) {
+				i++
+			}
+		}
+	}
+	return d
+}
+
+// para returns the paragraph number of rune index pos.
+func (d *doc) para(pos int) int {
+	return sort.SearchInts(d.breaks, pos)
+}
+
+// tokAt returns the index of the first token starting at or after pos.
+func (d *doc) tokAt(pos int) int {
+	return sort.Search(len(d.toks), func(i int) bool { return d.toks[i].Start >= pos })
+}
+
+// low returns token i in lower case.
+func (d *doc) low(i int) string {
+	t := d.toks[i].Text
+	for k := 0; k < len(t); k++ {
+		if c := t[k]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(t)
+		}
+	}
+	return t
+}
+
+// isTerminalTok reports whether a token ends a sentence.
+func isTerminalTok(s string) bool {
+	return s == "." || s == "!" || s == "?" || s == "…" || s == "..."
+}
+
+// isDoubleTok reports whether a token is a double quote mark.
+func isDoubleTok(s string) bool {
+	r, n := utf8.DecodeRuneInString(s)
+	return n == len(s) && isDouble(r)
+}
+
+// isPunctTok reports whether a token is punctuation only.
+func isPunctTok(s string) bool {
+	for _, c := range s {
+		if !unicode.IsPunct(c) && !unicode.IsSymbol(c) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isCap reports whether a token starts with an upper-case letter.
+func isCap(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsUpper(r)
+}
+
+// isWord reports whether a token starts with a letter.
+func isWord(s string) bool {
+	r, _ := utf8.DecodeRuneInString(s)
+	return unicode.IsLetter(r)
+}
+
+// window is a half-open range of token indexes.
+type window struct{ a, b int }
+
+// maxLeft and maxRight bound the context windows, in tokens.
+const (
+	maxLeft  = 45
+	maxRight = 18
+)
+
+// rightWindow returns the tokens after rune index pos up to a sentence end,
+// a double quote mark, a paragraph break or maxRight tokens.
+func (d *doc) rightWindow(pos int) window {
+	a := d.tokAt(pos)
+	p := d.para(pos)
+	b := a
+	for b < len(d.toks) && b-a < maxRight {
+		t := d.toks[b].Text
+		if isDoubleTok(t) || d.para(d.toks[b].Start) != p {
+			break
+		}
+		b++
+		if isTerminalTok(t) {
+			break
+		}
+	}
+	return window{a, b}
+}
+
+// leftWindow returns the tokens before rune index pos back to a sentence
+// end, a double quote mark, a paragraph break or maxLeft tokens.
+func (d *doc) leftWindow(pos int) window {
+	b := d.tokAt(pos)
+	p := d.para(pos)
+	a := b
+	for a > 0 && b-a < maxLeft {
+		t := d.toks[a-1].Text
+		if isDoubleTok(t) || isTerminalTok(t) || d.para(d.toks[a-1].Start) != p {
+			break
+		}
+		a--
+	}
+	return window{a, b}
+}
+
+// isCue reports whether token i is a speech cue: a speech verb not used as
+// a noun, or "according" before "to". It returns the token length of the
+// cue (1 or 2), or 0.
+func (d *doc) isCue(i int, lo int) int {
+	w := d.low(i)
+	if w == "according" {
+		if i+1 < len(d.toks) && d.low(i+1) == "to" {
+			return 2
+		}
+		return 0
+	}
+	if !speechVerbs[w] {
+		return 0
+	}
+	if i > lo {
+		p := d.low(i - 1)
+		if determiners[p] || p == "’s" || p == "'s" || p == "of" || p == "for" {
+			return 0 // "a statement", "his comments", "the reports"
+		}
+	}
+	return 1
+}

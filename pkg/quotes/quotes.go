@@ -1,0 +1,268 @@
+// Package quotes finds quotations in a story body, classifies them and
+// attributes them to a speaker.
+//
+// Extraction works in four steps, each linear in the body:
+//
+//  1. Marks. Double marks (" “ ” « » „) are paired within a paragraph;
+//     straight marks open or close according to the white space around
+//     them. A quotation still open at a paragraph's end continues when the
+//     next paragraph opens with a mark (multi-paragraph quotes, one span per
+//     paragraph) and otherwise ends there. Single marks (‘ ’ ') inside a
+//     double-quoted quotation are nested quotes and stay part of it; outside,
+//     a left-flanking single mark with a right-flanking partner in the same
+//     paragraph is a quotation (headline style). Apostrophes (don't,
+//     Lavrov’s, 90’s, ’90s, rock ’n’ roll) are not marks.
+//  2. Interrupted quotes. Two quotations in one paragraph separated only by
+//     an attribution ("The problem," he said, "is …") become one quotation
+//     with two spans.
+//  3. Attribution. The cue (a speech verb from a list of some 150 verbs in
+//     all their forms, or "according to") and the speaker phrase (a name, a
+//     pronoun, a role noun phrase) are looked for after the quotation
+//     (`"…," X said`, `"…," said X`, `"…," X, the minister, said`,
+//     `"…", according to X`), then before it in the same sentence
+//     (`X said: "…"`, `X added that he would "…"`), then in a previous
+//     paragraph ending with a colon. A quotation with no attribution of its
+//     own continues the turn of the previous attributed quotation when it
+//     follows within two paragraphs (at most five in a row).
+//  4. Type and speaker. A quotation is direct when it stands as an
+//     utterance of its own (it opens its sentence or follows "said:", "said,"
+//     or "that" with a capital), partial when it is a fragment inside the
+//     author's sentence, and nonspeech for titles and names ("the film
+//     “Selma”", "so-called “experts”") and for short quotations (up to
+//     three words) without a cue next to them. The speaker phrase is
+//     resolved against the story's entities: the entity with a mention
+//     inside it; for a pronoun the nearest preceding person; for a role noun
+//     the entity whose role names it.
+package quotes
+
+import (
+	"strings"
+
+	"github.com/wirestream/wirestream/pkg/article"
+	"github.com/wirestream/wirestream/pkg/text"
+)
+
+// maxFloat bounds how many quotations in a row may inherit a speaker, and
+// maxFloatParas how many paragraphs after the attributed one.
+const (
+	maxFloat      = 5
+	maxFloatParas = 2
+)
+
+// Extract finds every quotation in body and attributes it. ents are the
+// story's entities (canonical names, types, roles and mentions with rune
+// offsets), possibly empty. Quotes are returned in body order with rune
+// offsets. Extract is a pure function and safe for concurrent use.
+func Extract(body string, ents []article.Entity) []article.Quote {
+	return ExtractTokens(body, nil, ents)
+}
+
+// ExtractTokens is Extract with the body's tokens already computed by
+// text.Tokenize (nil tokenizes here).
+func ExtractTokens(body string, toks []text.Token, ents []article.Entity) []article.Quote {
+	if !hasAnyMark(body) {
+		return nil
+	}
+	d := newDoc(body, toks)
+	raws := scanMarks(d.r)
+	if len(raws) == 0 {
+		return nil
+	}
+	cands := d.join(raws)
+	res := newResolver(d, ents)
+	out := make([]article.Quote, 0, len(cands))
+	var prev *candidate
+	run := 0
+	for i := range cands {
+		c := &cands[i]
+		d.attribute(c)
+		c.typ = d.classify(c)
+		if !c.attr.found && c.typ != article.QuoteNonSpeech && prev != nil &&
+			run < maxFloat && d.para(c.raw.open)-d.para(prev.raw.open) <= maxFloatParas {
+			c.attr = prev.attr
+			c.inherited = true
+			run++
+		} else if c.attr.found {
+			run = 0
+		}
+		if c.attr.found && c.typ != article.QuoteNonSpeech {
+			prev = c
+		}
+		out = append(out, d.quote(c, res))
+	}
+	return out
+}
+
+// hasAnyMark reports whether body holds any quote mark at all.
+func hasAnyMark(body string) bool {
+	return strings.ContainsAny(body, "\"“”«»„‘’'")
+}
+
+// candidate is a quotation being assembled.
+type candidate struct {
+	raw       rawQuote
+	gap       attribution // attribution between the parts of an interrupted quote
+	attr      attribution
+	left      window
+	typ       string
+	inherited bool
+}
+
+// maxGap bounds the tokens between the parts of an interrupted quote.
+const maxGap = 12
+
+// join merges quotations interrupted by their attribution.
+func (d *doc) join(raws []rawQuote) []candidate {
+	out := make([]candidate, 0, len(raws))
+	for _, q := range raws {
+		if n := len(out); n > 0 {
+			p := &out[n-1]
+			if a, ok := d.interruption(p.raw, q); ok {
+				p.raw.spans = append(p.raw.spans, q.spans...)
+				p.raw.close = q.close
+				if !p.gap.found {
+					p.gap = a
+				}
+				continue
+			}
+		}
+		out = append(out, candidate{raw: q})
+	}
+	return out
+}
+
+// interruption reports whether q continues p after an attribution between
+// them, and returns that attribution.
+func (d *doc) interruption(p, q rawQuote) (attribution, bool) {
+	if p.close < 0 || p.single != q.single || len(q.spans) != 1 {
+		return attribution{}, false
+	}
+	if d.para(p.close) != d.para(q.open) {
+		return attribution{}, false
+	}
+	a, b := d.tokAt(p.close+1), d.tokAt(q.open)
+	if b-a > maxGap || b-a < 2 {
+		return attribution{}, false
+	}
+	at := d.attributeAfter(window{a, b})
+	if !at.found || !at.hasSpeaker() {
+		return attribution{}, false
+	}
+	// Nothing but the attribution and punctuation may stand in the gap.
+	end := max(at.cue.b, at.speaker.b)
+	for i := end; i < b; i++ {
+		if !isPunctTok(d.toks[i].Text) && !attributionTail[d.low(i)] {
+			return attribution{}, false
+		}
+	}
+	return at, true
+}
+
+// attributionTail are words that may follow "he said" in the gap of an
+// interrupted quote ("he said on Monday", "she told reporters").
+var attributionTail = map[string]bool{
+	"on": true, "in": true, "at": true, "to": true, "reporters": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true,
+	"friday": true, "saturday": true, "sunday": true, "today": true,
+	"yesterday": true, "later": true, "then": true, "again": true,
+	"a": true, "an": true, "the": true, "statement": true, "interview": true,
+	"twitter": true, "cnn": true, "fox": true, "news": true, "of": true,
+	"night": true, "morning": true, "afternoon": true, "evening": true,
+	"last": true, "week": true, "earlier": true, "also": true, "recently": true,
+	"told": true, "us": true, "me": true, "him": true, "her": true, "them": true,
+	"audience": true, "crowd": true, "supporters": true, "rally": true,
+	"speech": true, "email": true, "continued": true, "added": true,
+	"and": true, "adding": true, "explained": true, "noted": true,
+}
+
+// attribute finds the cue and speaker of c.
+func (d *doc) attribute(c *candidate) {
+	q := c.raw
+	c.left = d.leftWindow(q.open)
+	if c.gap.found {
+		c.attr = c.gap
+		return
+	}
+	var right attribution
+	if q.close >= 0 {
+		right = d.attributeAfter(d.rightWindow(q.close + 1))
+	}
+	left := d.attributeBefore(c.left)
+	if !left.found && c.left.a == c.left.b {
+		left = d.colonIntro(q.open)
+	}
+	last := d.lastRune(q)
+	strongRight := right.found && right.hasSpeaker() && (last == ',' || last == '?' || last == '!' || last == '—' ||
+		(right.cue.a < len(d.toks) && d.toks[right.cue.a].Start-q.close < 4))
+	switch {
+	case strongRight:
+		c.attr = right
+	case left.found && left.hasSpeaker():
+		c.attr = left
+	case right.found && right.hasSpeaker():
+		c.attr = right
+	case left.found:
+		c.attr = left
+	default:
+		c.attr = right
+	}
+}
+
+// lastRune returns the last non-space rune inside a quotation.
+func (d *doc) lastRune(q rawQuote) rune {
+	s := q.spans[len(q.spans)-1]
+	for i := s.end - 1; i >= s.start; i-- {
+		if c := d.r[i]; c != ' ' && c != '\n' {
+			return c
+		}
+	}
+	return 0
+}
+
+// colonIntro attributes a quotation opening a paragraph from the previous
+// paragraph when that one ends with a colon ("Lavrov said:\n\n“…”").
+func (d *doc) colonIntro(open int) attribution {
+	i := d.tokAt(open) - 1
+	if i < 0 || d.toks[i].Text != ":" {
+		return attribution{}
+	}
+	return d.attributeBefore(d.leftWindow(d.toks[i].Start))
+}
+
+// quote turns a candidate into the article contract.
+func (d *doc) quote(c *candidate, res *resolver) article.Quote {
+	q := article.Quote{Type: c.typ, Spans: make([]article.Span, 0, len(c.raw.spans))}
+	var sb strings.Builder
+	for i, s := range c.raw.spans {
+		q.Spans = append(q.Spans, article.Span{Start: s.start, End: s.end})
+		if i > 0 {
+			sb.WriteByte(' ')
+		}
+		sb.WriteString(string(d.r[s.start:s.end]))
+	}
+	q.Text = sb.String()
+	if c.typ == article.QuoteNonSpeech || !c.attr.found {
+		return q
+	}
+	if w := c.attr.cue; w.b > w.a {
+		q.Cue = d.mention(w)
+	}
+	if w := c.attr.speaker; w.b > w.a {
+		m := d.mention(w)
+		ent, narrow := res.resolve(m, c.raw.open)
+		if narrow != nil {
+			m = narrow
+		}
+		q.SpeakerMention = m
+		if ent != nil {
+			q.Speaker = &article.Speaker{Name: ent.Name, Type: ent.Type}
+		}
+	}
+	return q
+}
+
+// mention returns the body text and rune offsets of a token window.
+func (d *doc) mention(w window) *article.Mention {
+	s, e := d.toks[w.a].Start, d.toks[w.b-1].End
+	return &article.Mention{Text: string(d.r[s:e]), Start: s, End: e}
+}

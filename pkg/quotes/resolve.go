@@ -1,0 +1,128 @@
+package quotes
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/wirestream/wirestream/pkg/article"
+)
+
+// resolver maps speaker phrases to the story's entities.
+type resolver struct {
+	ents []article.Entity
+	ms   []entMention // every entity mention, by start
+}
+
+// entMention is one mention of entity ent.
+type entMention struct {
+	m   article.Mention
+	ent int
+}
+
+// roleNouns are role words a speaker phrase may use for a named person
+// ("the spokesman", "the minister").
+var roleNouns = map[string]bool{
+	"spokesman": true, "spokeswoman": true, "spokesperson": true,
+	"minister": true, "president": true, "secretary": true, "senator": true,
+	"governor": true, "nominee": true, "candidate": true, "chairman": true,
+	"chairwoman": true, "ambassador": true, "envoy": true, "mayor": true,
+	"leader": true, "chief": true, "general": true, "premier": true,
+	"chancellor": true, "congressman": true, "congresswoman": true,
+	"representative": true, "speaker": true, "director": true,
+	"manager": true, "adviser": true, "advisor": true, "aide": true,
+	"commissioner": true, "prosecutor": true, "judge": true, "sheriff": true,
+	"chair": true, "founder": true, "executive": true, "businessman": true,
+	"businesswoman": true, "billionaire": true, "mogul": true, "king": true,
+	"queen": true, "prince": true, "pope": true, "coach": true,
+}
+
+func newResolver(d *doc, ents []article.Entity) *resolver {
+	r := &resolver{ents: ents}
+	for i, e := range ents {
+		for _, m := range e.Mentions {
+			if m.Start >= 0 && m.End > m.Start && m.End <= len(d.r) {
+				r.ms = append(r.ms, entMention{m, i})
+			}
+		}
+	}
+	sort.Slice(r.ms, func(i, j int) bool { return r.ms[i].m.Start < r.ms[j].m.Start })
+	return r
+}
+
+// resolve returns the entity a speaker phrase m refers to, and the entity
+// mention inside m when there is one (a narrower speaker mention). before is
+// the rune offset of the quotation, bounding the search for antecedents.
+func (r *resolver) resolve(m *article.Mention, before int) (*article.Entity, *article.Mention) {
+	if len(r.ents) == 0 {
+		return nil, nil
+	}
+	// An entity mention inside the phrase: the one nearest its end.
+	best := -1
+	for i := sort.Search(len(r.ms), func(i int) bool { return r.ms[i].m.End > m.Start }); i < len(r.ms) && r.ms[i].m.Start < m.End; i++ {
+		if r.ms[i].m.End > m.Start {
+			best = i
+		}
+	}
+	if best >= 0 {
+		em := r.ms[best]
+		mm := em.m
+		return &r.ents[em.ent], &mm
+	}
+	low := strings.ToLower(m.Text)
+	if typ, ok := pronouns[low]; ok {
+		return r.nearest(m.Start, func(e *article.Entity) bool {
+			if typ == "" {
+				return e.Type == article.TypePerson || e.Type == article.TypeOrganization
+			}
+			return e.Type == typ
+		}), nil
+	}
+	words := strings.Fields(low)
+	head := words[len(words)-1]
+	if roleNouns[head] {
+		match, matchEnd := -1, -2
+		for i := range r.ents {
+			if e := &r.ents[i]; e.Role != "" && strings.Contains(strings.ToLower(e.Role), head) {
+				if end := r.lastBefore(i, m.Start); end > matchEnd {
+					match, matchEnd = i, end
+				}
+			}
+		}
+		if match >= 0 {
+			return &r.ents[match], nil
+		}
+		return r.nearest(m.Start, func(e *article.Entity) bool { return e.Type == article.TypePerson }), nil
+	}
+	// A name the tagger did not mark here: match by name or surname.
+	for i := range r.ents {
+		e := &r.ents[i]
+		n := strings.ToLower(e.Name)
+		if n == low || strings.HasSuffix(n, " "+low) {
+			return e, nil
+		}
+	}
+	return nil, nil
+}
+
+// lastBefore returns the end of the last mention of entity idx before
+// pos, or -1.
+func (r *resolver) lastBefore(idx, pos int) int {
+	last := -1
+	for _, em := range r.ms {
+		if em.ent == idx && em.m.End <= pos {
+			last = em.m.End
+		}
+	}
+	return last
+}
+
+// nearest returns the entity accepted by ok with the last mention ending
+// before pos, or nil.
+func (r *resolver) nearest(pos int, ok func(*article.Entity) bool) *article.Entity {
+	for i := sort.Search(len(r.ms), func(i int) bool { return r.ms[i].m.Start >= pos }) - 1; i >= 0; i-- {
+		if e := &r.ents[r.ms[i].ent]; r.ms[i].m.End <= pos && ok(e) {
+			return e
+		}
+	}
+	return nil
+}
