@@ -1,5 +1,7 @@
 package quotes
 
+import "strings"
+
 // attribution is a cue and a speaker phrase found around a quote, as token
 // ranges; a zero-width speaker means none was found.
 type attribution struct {
@@ -24,22 +26,38 @@ func (d *doc) backwardNP(end, lo int) window {
 	for skips := 0; j >= lo && skips < 4 && skipBeforeCue[d.low(j)]; skips++ {
 		j--
 	}
+	for steps := 0; j >= lo && steps < 3; steps++ {
+		t := d.toks[j].Text
+		switch {
+		case t == ")":
+			// A parenthesis ("Gov. John Kasich (R-OH), said"): skip it.
+			k := j - 1
+			for k >= lo && j-k < 10 && d.toks[k].Text != "(" {
+				k--
+			}
+			if k < lo {
+				return window{}
+			}
+			j = k - 1
+			continue
+		case t == ",":
+			// Apposition ("Lavrov, the foreign minister, said"): take the
+			// phrase before the comma opening it.
+			k := j - 1
+			for k >= lo && j-k < 16 && d.toks[k].Text != "," {
+				k--
+			}
+			if k >= lo && k+1 < j && appositionStart(d, k+1) {
+				j = k - 1
+				continue
+			}
+			j--
+			continue
+		}
+		break
+	}
 	if j < lo {
 		return window{}
-	}
-	if d.toks[j].Text == "," {
-		// Apposition: find the comma opening it.
-		k := j - 1
-		for k >= lo && j-k < 12 && d.toks[k].Text != "," {
-			k--
-		}
-		if k < lo || d.toks[k].Text != "," {
-			return window{}
-		}
-		j = k - 1
-		if j < lo {
-			return window{}
-		}
 	}
 	w := d.low(j)
 	if _, ok := pronouns[w]; ok {
@@ -84,6 +102,75 @@ func (d *doc) backwardNP(end, lo int) window {
 	return window{a, j + 1}
 }
 
+// appositionStart reports whether token i opens an apposition: a
+// determiner, a number, a lower-case word or a relative pronoun ("the
+// foreign minister", "35", "who served as ...").
+func appositionStart(d *doc, i int) bool {
+	t := d.toks[i].Text
+	if !isWord(t) {
+		r := []rune(t)
+		return len(r) > 0 && r[0] >= '0' && r[0] <= '9'
+	}
+	return determiners[d.low(i)] || !isCap(t)
+}
+
+// subjectNP returns the first noun phrase of the clause in window w, the
+// subject of a participle cue ("Albright urged women to vote, saying, …")
+// or of a colon ("Cruz called them on it: …"). A leading adverbial up to
+// a comma ("On Monday, …") and leading conjunctions are skipped.
+func (d *doc) subjectNP(w window) window {
+	a := w.a
+	for a < w.b && (leadWords[d.low(a)] || isPunctTok(d.toks[a].Text)) {
+		a++
+	}
+	if a < w.b && (stopBack[d.low(a)] || leadAdverbial[d.low(a)]) {
+		for k := a; k < w.b && k-a < 20; k++ {
+			if d.toks[k].Text == "," {
+				a = k + 1
+				break
+			}
+		}
+	}
+	for k := a; k < w.b && k-a < 6; k++ {
+		lw := d.low(k)
+		if _, ok := pronouns[lw]; ok {
+			return window{k, k + 1}
+		}
+		if isCap(d.toks[k].Text) || determiners[lw] {
+			if np := d.forwardNP(k, w.b); np.b > np.a {
+				return np
+			}
+		}
+		if !isWord(d.toks[k].Text) {
+			break
+		}
+	}
+	return window{}
+}
+
+// leadWords are conjunctions and adverbs that may open a clause before its
+// subject.
+var leadWords = map[string]bool{
+	"and": true, "but": true, "so": true, "then": true, "yet": true,
+	"also": true, "later": true, "still": true, "now": true, "instead": true,
+}
+
+// leadAdverbial are words opening an adverbial before the subject.
+var leadAdverbial = map[string]bool{
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true,
+	"friday": true, "saturday": true, "sunday": true, "yesterday": true,
+	"today": true, "earlier": true, "speaking": true, "asked": true,
+	"during": true, "under": true, "over": true, "about": true, "last": true,
+	"following": true, "despite": true, "although": true, "though": true,
+	"meanwhile": true, "however": true,
+}
+
+// isParticiple reports whether cue token i is an -ing form ("saying",
+// "adding"), whose subject is the clause's subject.
+func (d *doc) isParticiple(i int) bool {
+	return strings.HasSuffix(d.low(i), "ing")
+}
+
 // forwardNP finds the speaker phrase starting at token start, before hi
 // ("said the spokesman", "according to Reuters").
 func (d *doc) forwardNP(start, hi int) window {
@@ -93,6 +180,9 @@ func (d *doc) forwardNP(start, hi int) window {
 	w := d.low(start)
 	if _, ok := pronouns[w]; ok {
 		return window{start, start + 1}
+	}
+	if stopBack[w] || speechVerbs[w] {
+		return window{}
 	}
 	b := start
 	for b < hi && b-start < maxNP {
@@ -123,7 +213,7 @@ func (d *doc) attributeAfter(w window) attribution {
 	for a < w.b && isPunctTok(d.toks[a].Text) && !isDoubleTok(d.toks[a].Text) {
 		a++
 	}
-	for i := a; i < w.b && i-a < 8; i++ {
+	for i := a; i < w.b && i-a < maxAfter; i++ {
 		t := d.toks[i].Text
 		if isTerminalTok(t) {
 			break
@@ -131,6 +221,17 @@ func (d *doc) attributeAfter(w window) attribution {
 		n := d.isCue(i, a)
 		if n == 0 {
 			continue
+		}
+		if i-a >= 8 {
+			// Far from the quote only after an apposition:
+			// "…," Trump, the party's nominee since July, said.
+			k := i - 1
+			for k > a && skipBeforeCue[d.low(k)] {
+				k--
+			}
+			if d.toks[k].Text != "," {
+				continue
+			}
 		}
 		if n == 2 { // according to X
 			return attribution{cue: window{i, i + 2}, speaker: d.forwardNP(i+2, w.b), found: true}
@@ -141,7 +242,10 @@ func (d *doc) attributeAfter(w window) attribution {
 		if weakCues[d.low(i)] && i-a > 3 {
 			continue
 		}
-		sp := d.backwardNP(i, a)
+		sp := d.forwardNP(a, i)
+		if sp.b == sp.a {
+			sp = d.backwardNP(i, a)
+		}
 		if sp.b == sp.a {
 			sp = d.forwardNP(i+1, w.b)
 		}
@@ -149,6 +253,9 @@ func (d *doc) attributeAfter(w window) attribution {
 	}
 	return attribution{}
 }
+
+// maxAfter bounds how far after a quote its cue may stand, in tokens.
+const maxAfter = 30
 
 // attributeBefore looks for X said: / X said that / X added that he would /
 // according to X, in the window w before a quote, taking the speech cue
@@ -165,11 +272,24 @@ func (d *doc) attributeBefore(w window) attribution {
 		if n == 2 {
 			return attribution{cue: window{i, i + 2}, speaker: d.forwardNP(i+2, w.b), found: true}
 		}
-		sp := d.backwardNP(i, w.a)
+		var sp window
+		if d.isParticiple(i) {
+			sp = d.subjectNP(window{w.a, i})
+		}
+		if sp.b == sp.a {
+			sp = d.backwardNP(i, w.a)
+		}
 		if sp.b == sp.a {
 			sp = d.forwardNP(i+1, w.b)
 		}
 		return attribution{cue: window{i, i + 1}, speaker: sp, found: true}
+	}
+	// "Cruz called them on it: “…”": the subject of the clause before a
+	// colon speaks; the word after it stands for the cue.
+	if w.b > w.a && d.toks[w.b-1].Text == ":" {
+		if sp := d.subjectNP(window{w.a, w.b - 1}); sp.b > sp.a && sp.b < w.b-1 {
+			return attribution{cue: window{sp.b, sp.b + 1}, speaker: sp, found: true}
+		}
 	}
 	return attribution{}
 }

@@ -26,7 +26,13 @@ var speechLemmas = []string{
 	"elaborate", "clarify", "specify", "mention", "acknowledge", "question",
 	"challenge", "dismiss", "criticize", "criticise", "praise", "thank",
 	"accuse", "caution", "rebut", "retort", "begin", "go", "write", "tell",
-	"speak", "say", "declare", "pronounce", "announce", "predict",
+	"speak", "declare", "pronounce", "bark", "confess", "echo", "boom",
+	"riff", "chime", "interrupt", "holler", "hiss", "growl", "roar",
+	"sneer", "snarl", "exult", "crow", "intone", "offer", "concur",
+	"venture", "recite", "relay", "alert", "tout", "trumpet", "read",
+	"shoot", "fire", "hit", "push", "insinuate", "retweet", "blog",
+	"muse", "gripe", "bemoan", "decry", "denounce", "vent", "lash",
+	"inquire", "query", "pose", "greet", "toast", "reassure",
 }
 
 // irregularForms maps irregular lemmas to their other forms.
@@ -51,6 +57,12 @@ var irregularForms = map[string][]string{
 	"quip":     {"quips", "quipped", "quipping"},
 	"rebut":    {"rebuts", "rebutted", "rebutting"},
 	"forecast": {"forecasts", "forecast", "forecasting"},
+	"read":     {"reads", "read", "reading"},
+	"shoot":    {"shoots", "shot", "shooting"},
+	"hit":      {"hits", "hit", "hitting"},
+	"echo":     {"echoes", "echoed", "echoing"},
+	"blog":     {"blogs", "blogged", "blogging"},
+	"retweet":  {"retweets", "retweeted", "retweeting"},
 	"text":     {"texts", "texted", "texting"},
 }
 
@@ -67,6 +79,16 @@ var weakCues = map[string]bool{
 	"continue": true, "continues": true, "continuing": true,
 	"challenge": true, "challenges": true, "sing": true, "sings": true,
 	"laugh": true, "laughs": true, "laughing": true, "answer": true,
+	"read": true, "reads": true, "reading": true, "shot": true, "shoots": true,
+	"shoot": true, "fire": true, "fires": true, "fired": true, "hit": true,
+	"hits": true, "push": true, "pushed": true, "pushes": true, "offer": true,
+	"offers": true, "offered": true, "pose": true, "posed": true,
+	"greet": true, "greeted": true, "toast": true, "toasted": true,
+	"lash": true, "lashed": true, "echo": true, "boom": true, "boomed": true,
+	"crow": true, "interrupt": true, "interrupted": true, "relay": true,
+	"relayed": true, "alert": true, "alerted": true, "inform": true,
+	"informed": true, "hitting": true, "shooting": true, "firing": true,
+	"pushing": true, "offering": true,
 }
 
 // speechVerbs holds every form of every speech lemma, lower case.

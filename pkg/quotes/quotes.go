@@ -109,7 +109,7 @@ type candidate struct {
 }
 
 // maxGap bounds the tokens between the parts of an interrupted quote.
-const maxGap = 12
+const maxGap = 45
 
 // join merges quotations interrupted by their attribution.
 func (d *doc) join(raws []rawQuote) []candidate {
@@ -148,31 +148,20 @@ func (d *doc) interruption(p, q rawQuote) (attribution, bool) {
 	if !at.found || !at.hasSpeaker() {
 		return attribution{}, false
 	}
-	// Nothing but the attribution and punctuation may stand in the gap.
-	end := max(at.cue.b, at.speaker.b)
-	for i := end; i < b; i++ {
-		if !isPunctTok(d.toks[i].Text) && !attributionTail[d.low(i)] {
+	// The gap is the attribution sentence only: no sentence ends before
+	// its last token.
+	for i := a; i < b-1; i++ {
+		if isTerminalTok(d.toks[i].Text) {
+			return attribution{}, false
+		}
+	}
+	// The second part must not carry its own attribution ("…," he notes).
+	if q.close >= 0 {
+		if r := d.attributeAfter(d.rightWindow(q.close + 1)); r.found && r.cue.a-d.tokAt(q.close+1) <= 4 {
 			return attribution{}, false
 		}
 	}
 	return at, true
-}
-
-// attributionTail are words that may follow "he said" in the gap of an
-// interrupted quote ("he said on Monday", "she told reporters").
-var attributionTail = map[string]bool{
-	"on": true, "in": true, "at": true, "to": true, "reporters": true,
-	"monday": true, "tuesday": true, "wednesday": true, "thursday": true,
-	"friday": true, "saturday": true, "sunday": true, "today": true,
-	"yesterday": true, "later": true, "then": true, "again": true,
-	"a": true, "an": true, "the": true, "statement": true, "interview": true,
-	"twitter": true, "cnn": true, "fox": true, "news": true, "of": true,
-	"night": true, "morning": true, "afternoon": true, "evening": true,
-	"last": true, "week": true, "earlier": true, "also": true, "recently": true,
-	"told": true, "us": true, "me": true, "him": true, "her": true, "them": true,
-	"audience": true, "crowd": true, "supporters": true, "rally": true,
-	"speech": true, "email": true, "continued": true, "added": true,
-	"and": true, "adding": true, "explained": true, "noted": true,
 }
 
 // attribute finds the cue and speaker of c.
