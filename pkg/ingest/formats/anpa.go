@@ -92,13 +92,15 @@ func anpaMessage(msg string) (*article.Article, error) {
 	var b textnorm.Builder
 	var heads []string
 	afterBy := false
-	inBody := false
+	inBody, ended := false, false
 	for _, line := range strings.Split(text, "\n") {
 		trimmed := strings.TrimSpace(line)
 		if !inBody && strings.HasPrefix(trimmed, "^") {
 			t := strings.TrimSpace(strings.TrimRight(strings.TrimPrefix(trimmed, "^"), "<"))
 			switch {
 			case t == "":
+			case len(t) > 4 && strings.EqualFold(t[:4], "eds:"):
+				// editor's note: not part of the story
 			case strings.HasPrefix(strings.ToLower(t), strings.ToLower(keyword)):
 				// the slug repeated as the first text line
 			case len(t) > 3 && strings.EqualFold(t[:3], "by "):
@@ -113,12 +115,16 @@ func anpaMessage(msg string) (*article.Article, error) {
 			continue
 		}
 		if trimmed == "(END)" || trimmed == "(MORE)" || strings.HasPrefix(trimmed, "(END ") {
-			break
+			ended = true
+			continue
 		}
 		if tm := anpaTrailer.FindStringSubmatch(trimmed); tm != nil {
 			a.Source = tm[1]
 			a.PublishedAt = trailerTime(tm)
 			break
+		}
+		if ended {
+			continue
 		}
 		if trimmed == "" {
 			if inBody {
@@ -130,7 +136,7 @@ func anpaMessage(msg string) (*article.Article, error) {
 		if line[0] == ' ' || line[0] == '\t' {
 			b.Break()
 		}
-		b.Markup(trimmed)
+		b.Markup(" " + trimmed)
 	}
 	if len(heads) > 0 {
 		a.Headline = textnorm.Inline(heads[0])

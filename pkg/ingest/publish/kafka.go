@@ -152,7 +152,7 @@ func (k *Kafka) Publish(ctx context.Context, articles []*article.Article) error 
 			continue
 		}
 		if size := messageSize(m); size > k.maxBytes {
-			items[i] = fmt.Errorf("%w: article %s is %d bytes encoded, over the %d-byte limit", ErrRejected, a.ID, size, k.maxBytes)
+			items[i] = fmt.Errorf("%w: article %s is %d bytes encoded, over the %d-byte limit", ErrTooLarge, a.ID, size, k.maxBytes)
 			continue
 		}
 		msgs = append(msgs, m)
@@ -192,8 +192,9 @@ func classify(ctx context.Context, err error) error {
 	var kerr kafka.Error
 	if errors.As(err, &kerr) {
 		switch kerr {
-		case kafka.MessageSizeTooLarge, kafka.InvalidMessage, kafka.InvalidRecord,
-			kafka.RecordListTooLarge, kafka.InvalidMessageSize:
+		case kafka.MessageSizeTooLarge, kafka.RecordListTooLarge:
+			return fmt.Errorf("%w: %w", ErrTooLarge, err)
+		case kafka.InvalidMessage, kafka.InvalidRecord, kafka.InvalidMessageSize:
 			return fmt.Errorf("%w: %w", ErrRejected, err)
 		}
 	}

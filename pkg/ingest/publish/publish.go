@@ -36,6 +36,10 @@ var ErrUnavailable = errors.New("kafka unavailable")
 // article will fail again (message too large, invalid record).
 var ErrRejected = errors.New("article rejected by kafka")
 
+// ErrTooLarge marks an article whose encoded message exceeds the size
+// limit. It wraps ErrRejected.
+var ErrTooLarge = fmt.Errorf("%w: message too large", ErrRejected)
+
 // ItemErrors reports the outcome of each article of one Publish call: entry
 // i is nil when article i was written. errors.Is(ItemErrors, ErrUnavailable)
 // is true when any entry is unavailable.

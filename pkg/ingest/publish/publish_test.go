@@ -138,7 +138,7 @@ func TestKafkaRejectsOversizeWithoutWriting(t *testing.T) {
 	big := sample("big")
 	big.Body = strings.Repeat("x", 1000)
 	err = k.Publish(context.Background(), []*article.Article{big})
-	if !errors.Is(ItemError(err, 0, 1), ErrRejected) || errors.Is(err, ErrUnavailable) {
+	if !errors.Is(ItemError(err, 0, 1), ErrTooLarge) || !errors.Is(err, ErrRejected) || errors.Is(err, ErrUnavailable) {
 		t.Errorf("oversize article: %v", err)
 	}
 }

@@ -215,12 +215,12 @@ var BlockElements = map[string]bool{
 	"table": true, "tr": true, "thead": true, "tbody": true, "tfoot": true, "caption": true,
 	"section": true, "article": true, "header": true, "footer": true, "aside": true, "figure": true, "figcaption": true,
 	"body": true, "html": true, "block": true, "hl1": true, "hl2": true, "hedline": true, "nitf-table": true,
-	"bq": true, "note": true, "media": true, "media-caption": true, "fn": true, "main": true, "address": true,
+	"bq": true, "note": true, "media-caption": true, "fn": true, "main": true, "address": true,
 }
 
 // DroppedElements are the element names whose content never reaches the text.
 var DroppedElements = map[string]bool{
 	"script": true, "style": true, "head": true, "title": true, "noscript": true, "template": true,
 	"iframe": true, "object": true, "embed": true, "svg": true, "math": true, "select": true, "textarea": true,
-	"button": true, "form": true, "nav": true, "media-reference": true, "media-object": true, "media-metadata": true,
+	"button": true, "form": true, "nav": true, "media": true, "media-reference": true, "media-object": true, "media-metadata": true,
 }
