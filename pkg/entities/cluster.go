@@ -1,6 +1,7 @@
 package entities
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/wirestream/wirestream/pkg/article"
@@ -41,22 +42,28 @@ func compatible(g, h int8) bool { return g == genderUnknown || h == genderUnknow
 // skipping candidates whose gender contradicts the mention's honorific. A
 // form no full name fits opens a surname cluster of its own.
 func (d *doc) clusterPersons() {
-	var keys []string
+	// suffixes holds every proper token-suffix of a person key, and
+	// positions the token indexes where each key is mentioned, in order.
+	suffixes := make(map[string]bool)
+	d.positions = make(map[string][]int)
 	for i := range d.ments {
-		if d.ments[i].typ == article.TypePerson {
-			keys = append(keys, d.ments[i].key)
+		m := &d.ments[i]
+		if m.typ != article.TypePerson {
+			continue
 		}
-	}
-	isSuffix := func(k string) bool {
-		for _, o := range keys {
-			if len(o) > len(k) && strings.HasSuffix(o, k) && o[len(o)-len(k)-1] == ' ' {
-				return true
+		d.positions[m.key] = append(d.positions[m.key], m.from)
+		for k := m.key; ; {
+			sp := strings.IndexByte(k, ' ')
+			if sp < 0 {
+				break
 			}
+			k = k[sp+1:]
+			suffixes[k] = true
 		}
-		return false
 	}
+	isSuffix := func(k string) bool { return suffixes[k] }
 	full := make(map[string]int)
-	var fullIDs []int
+	d.fullBySuffix = make(map[string][]int)
 	for i := range d.ments {
 		m := &d.ments[i]
 		if m.typ != article.TypePerson {
@@ -67,7 +74,14 @@ func (d *doc) clusterPersons() {
 		}
 		c := d.newCluster(m)
 		full[m.key] = c
-		fullIDs = append(fullIDs, c)
+		for k := m.key; ; {
+			sp := strings.IndexByte(k, ' ')
+			if sp < 0 {
+				break
+			}
+			k = k[sp+1:]
+			d.fullBySuffix[k] = append(d.fullBySuffix[k], c)
+		}
 		if g := d.firstNameGender(m); g != genderUnknown {
 			d.clusters[c].gender = g
 		}
@@ -90,7 +104,7 @@ func (d *doc) clusterPersons() {
 		}
 		c, ok := full[m.key]
 		if !ok {
-			c = d.pickPerson(m, fullIDs, surname[m.key])
+			c = d.pickPerson(m, surname[m.key])
 		}
 		if c < 0 {
 			c = d.newCluster(m)
@@ -107,7 +121,7 @@ func (d *doc) clusterPersons() {
 }
 
 // pickPerson chooses the cluster a short person form belongs to, or -1.
-func (d *doc) pickPerson(m *mention, fullIDs, surnames []int) int {
+func (d *doc) pickPerson(m *mention, surnames []int) int {
 	best, bestLast := -1, -1
 	next, nextFirst := -1, int(^uint(0)>>1)
 	nCand := 0
@@ -126,11 +140,8 @@ func (d *doc) pickPerson(m *mention, fullIDs, surnames []int) int {
 			}
 		}
 	}
-	for _, c := range fullIDs {
-		k := d.clusters[c].key
-		if len(k) > len(m.key) && strings.HasSuffix(k, m.key) && k[len(k)-len(m.key)-1] == ' ' {
-			consider(c)
-		}
+	for _, c := range d.fullBySuffix[m.key] {
+		consider(c)
 	}
 	for _, c := range surnames {
 		consider(c)
@@ -144,11 +155,10 @@ func (d *doc) pickPerson(m *mention, fullIDs, surnames []int) int {
 // firstMention returns the token index of the first person mention with key
 // after token from, or -1.
 func (d *doc) firstMention(key string, from int) int {
-	for i := range d.ments {
-		m := &d.ments[i]
-		if m.from > from && m.typ == article.TypePerson && m.key == key {
-			return m.from
-		}
+	ps := d.positions[key]
+	i := sort.SearchInts(ps, from+1)
+	if i < len(ps) {
+		return ps[i]
 	}
 	return -1
 }
@@ -176,43 +186,45 @@ func (d *doc) clusterOthers() {
 			cl.name, cl.nameTok = d.slice(m.from, m.to), m.ntok
 		}
 	}
+	// Index long forms by their initials and multi-word keys by their
+	// proper multi-word endings.
+	byInitials := make(map[string][]int)
+	byEnding := make(map[string][]int)
 	var sb strings.Builder
 	for _, c := range ids {
 		cl := &d.clusters[c]
-		target := -1
-		if cl.nameTok == 1 && isAcronym(cl.name) {
-			for _, o := range ids {
-				oc := &d.clusters[o]
-				if o == c || oc.nameTok < 2 {
-					continue
-				}
-				sb.Reset()
-				initials(&sb, oc.name)
-				if sb.String() != cl.key {
-					continue
-				}
-				if target >= 0 {
-					target = -2 // ambiguous
-					break
-				}
-				target = o
+		if cl.nameTok < 2 {
+			continue
+		}
+		sb.Reset()
+		initials(&sb, cl.name)
+		if sb.Len() >= 2 {
+			byInitials[sb.String()] = append(byInitials[sb.String()], c)
+		}
+		for k := cl.key; ; {
+			sp := strings.IndexByte(k, ' ')
+			if sp < 0 || strings.IndexByte(k[sp+1:], ' ') < 0 {
+				break
 			}
-		} else if cl.nameTok >= 2 {
-			for _, o := range ids {
-				oc := &d.clusters[o]
-				if o == c || oc.typ != cl.typ || len(oc.key) <= len(cl.key) || !strings.HasSuffix(oc.key, cl.key) ||
-					oc.key[len(oc.key)-len(cl.key)-1] != ' ' {
-					continue
+			k = k[sp+1:]
+			byEnding[k] = append(byEnding[k], c)
+		}
+	}
+	for _, c := range ids {
+		cl := &d.clusters[c]
+		var cands []int
+		switch {
+		case cl.nameTok == 1 && isAcronym(cl.name):
+			cands = byInitials[cl.key]
+		case cl.nameTok >= 2:
+			for _, o := range byEnding[cl.key] {
+				if d.clusters[o].typ == cl.typ {
+					cands = append(cands, o)
 				}
-				if target >= 0 {
-					target = -2
-					break
-				}
-				target = o
 			}
 		}
-		if target >= 0 {
-			cl.redirect = target
+		if len(cands) == 1 && cands[0] != c {
+			cl.redirect = cands[0]
 		}
 	}
 	for i := range d.ments {

@@ -70,6 +70,9 @@ type doc struct {
 	tokByte  []int
 	ments    []mention
 	clusters []cluster
+
+	positions    map[string][]int // person key -> token indexes of its mentions
+	fullBySuffix map[string][]int // surname form -> full-name clusters ending in it
 }
 
 func newDoc(body string, toks []text.Token, sents []text.Sentence) *doc {
