@@ -25,9 +25,13 @@ func parseText(data []byte, c *ctx) ([]draft, error) {
 	if isHTMLDocument(s) {
 		a.Headline, a.Body = htmlDocument(s)
 	} else {
-		s = strings.TrimLeft(s, " \t\n")
-		head, rest, _ := strings.Cut(s, "\n")
-		a.Headline = textnorm.Inline(head)
+		// The headline is the first line with text once markup is removed.
+		rest := s
+		for rest != "" && a.Headline == "" {
+			var line string
+			line, rest, _ = strings.Cut(rest, "\n")
+			a.Headline = textnorm.Inline(line)
+		}
 		a.Body = textnorm.Plain(rest)
 	}
 	if a.Headline == "" && a.Body == "" {

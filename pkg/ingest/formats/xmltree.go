@@ -46,6 +46,11 @@ func parseXML(data []byte, lim Limits) (*node, error) {
 			break
 		}
 		if err != nil {
+			if len(stack) > 0 && strings.Contains(err.Error(), "unexpected EOF") {
+				top := stack[len(stack)-1]
+				line, _ := d.InputPos()
+				return nil, fmt.Errorf("malformed XML: input ends at line %d: <%s> opened on line %d is not closed", line, qname(top.space, top.name), top.line)
+			}
 			return nil, xmlError(err, d)
 		}
 		switch t := tok.(type) {
