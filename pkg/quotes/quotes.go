@@ -148,8 +148,11 @@ func (d *doc) interruption(p, q rawQuote) (attribution, bool) {
 	if !at.found || !at.hasSpeaker() {
 		return attribution{}, false
 	}
-	// The gap is the attribution sentence only: no sentence ends before
-	// its last token.
+	// The gap is the attribution sentence only: it ends with punctuation
+	// (not "he said he would “…”") and no sentence ends before that.
+	if !isPunctTok(d.toks[b-1].Text) {
+		return attribution{}, false
+	}
 	for i := a; i < b-1; i++ {
 		if isTerminalTok(d.toks[i].Text) {
 			return attribution{}, false
@@ -222,11 +225,14 @@ func (d *doc) colonIntro(open int) attribution {
 func (d *doc) quote(c *candidate, res *resolver) article.Quote {
 	q := article.Quote{Type: c.typ, Spans: make([]article.Span, 0, len(c.raw.spans))}
 	var sb strings.Builder
-	for i, s := range c.raw.spans {
-		q.Spans = append(q.Spans, article.Span{Start: s.start, End: s.end})
-		if i > 0 {
+	for _, s := range c.raw.spans {
+		if s.end <= s.start {
+			continue
+		}
+		if len(q.Spans) > 0 {
 			sb.WriteByte(' ')
 		}
+		q.Spans = append(q.Spans, article.Span{Start: s.start, End: s.end})
 		sb.WriteString(string(d.r[s.start:s.end]))
 	}
 	q.Text = sb.String()
@@ -240,7 +246,8 @@ func (d *doc) quote(c *candidate, res *resolver) article.Quote {
 		m := d.mention(w)
 		ent, narrow := res.resolve(m, c.raw.open)
 		if narrow != nil {
-			m = narrow
+			// The entity's own mention, with the body's text.
+			m = &article.Mention{Text: string(d.r[narrow.Start:narrow.End]), Start: narrow.Start, End: narrow.End}
 		}
 		q.SpeakerMention = m
 		if ent != nil {

@@ -116,10 +116,15 @@ func (r *resolver) lastBefore(idx, pos int) int {
 	return last
 }
 
+// maxAntecedents bounds how many mentions back a pronoun or role noun
+// looks for its entity.
+const maxAntecedents = 200
+
 // nearest returns the entity accepted by ok with the last mention ending
 // before pos, or nil.
 func (r *resolver) nearest(pos int, ok func(*article.Entity) bool) *article.Entity {
-	for i := sort.Search(len(r.ms), func(i int) bool { return r.ms[i].m.Start >= pos }) - 1; i >= 0; i-- {
+	first := sort.Search(len(r.ms), func(i int) bool { return r.ms[i].m.Start >= pos }) - 1
+	for i := first; i >= 0 && first-i < maxAntecedents; i-- {
 		if e := &r.ents[r.ms[i].ent]; r.ms[i].m.End <= pos && ok(e) {
 			return e
 		}
