@@ -61,7 +61,9 @@ func (e *ItemError) String() string {
 	if e == nil {
 		return ""
 	}
-	s := e.Type + ": " + e.Reason
+	// Reasons can quote the offending value at length: keep them short
+	// enough for a dead-letter header or a log line.
+	s := e.Type + ": " + truncate(e.Reason, 400)
 	if e.CausedBy != nil && e.CausedBy.Type != "" {
 		s += " (caused by " + e.CausedBy.String() + ")"
 	}
