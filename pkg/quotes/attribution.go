@@ -56,6 +56,10 @@ func (d *doc) backwardNP(end, lo int) window {
 		}
 		break
 	}
+	if j >= lo && (d.low(j) == "who" || d.low(j) == "which") && j-1 >= lo && d.toks[j-1].Text == "," {
+		// "Lynch, who told Congress …": the antecedent.
+		j -= 2
+	}
 	if j < lo {
 		return window{}
 	}
@@ -165,6 +169,14 @@ var leadAdverbial = map[string]bool{
 	"meanwhile": true, "however": true,
 }
 
+// namelike reports whether token i opens a name, a pronoun or a
+// determiner phrase.
+func (d *doc) namelike(i int) bool {
+	w := d.low(i)
+	_, pro := pronouns[w]
+	return pro || determiners[w] || isCap(d.toks[i].Text)
+}
+
 // isParticiple reports whether cue token i is an -ing form ("saying",
 // "adding"), whose subject is the clause's subject.
 func (d *doc) isParticiple(i int) bool {
@@ -183,6 +195,13 @@ func (d *doc) forwardNP(start, hi int) window {
 	}
 	if stopBack[w] || speechVerbs[w] {
 		return window{}
+	}
+	if t := d.toks[start].Text; !isCap(t) && !determiners[w] {
+		// A bare lower-case noun only when it ends the phrase ("said
+		// officials.").
+		if !isWord(t) || start+1 < hi && !isPunctTok(d.toks[start+1].Text) {
+			return window{}
+		}
 	}
 	b := start
 	for b < hi && b-start < maxNP {
@@ -246,6 +265,9 @@ func (d *doc) attributeAfter(w window) attribution {
 		if sp.b == sp.a {
 			sp = d.backwardNP(i, a)
 		}
+		if weakCues[d.low(i)] && sp.b > sp.a && !d.namelike(sp.a) {
+			continue // "…," raising fresh questions
+		}
 		if sp.b == sp.a {
 			sp = d.forwardNP(i+1, w.b)
 		}
@@ -261,12 +283,13 @@ const maxAfter = 30
 // according to X, in the window w before a quote, taking the speech cue
 // nearest to the quote.
 func (d *doc) attributeBefore(w window) attribution {
+	var cueOnly attribution
 	for i := w.b - 1; i >= w.a; i-- {
 		n := d.isCue(i, w.a)
 		if n == 0 {
 			continue
 		}
-		if weakCues[d.low(i)] && w.b-i > 3 {
+		if weakCues[d.low(i)] && w.b-i > 4 {
 			continue
 		}
 		if n == 2 {
@@ -274,7 +297,7 @@ func (d *doc) attributeBefore(w window) attribution {
 		}
 		var sp window
 		if d.isParticiple(i) {
-			sp = d.subjectNP(window{w.a, i})
+			sp = d.subjectNP(window{d.sentenceStart(i), i})
 		}
 		if sp.b == sp.a {
 			sp = d.backwardNP(i, w.a)
@@ -282,14 +305,22 @@ func (d *doc) attributeBefore(w window) attribution {
 		if sp.b == sp.a {
 			sp = d.forwardNP(i+1, w.b)
 		}
-		return attribution{cue: window{i, i + 1}, speaker: sp, found: true}
+		if sp.b == sp.a {
+			sp = d.subjectNP(window{d.sentenceStart(i), i})
+		}
+		if sp.b > sp.a {
+			return attribution{cue: window{i, i + 1}, speaker: sp, found: true}
+		}
+		if !cueOnly.found {
+			cueOnly = attribution{cue: window{i, i + 1}, found: true}
+		}
 	}
 	// "Cruz called them on it: “…”": the subject of the clause before a
 	// colon speaks; the word after it stands for the cue.
 	if w.b > w.a && d.toks[w.b-1].Text == ":" {
-		if sp := d.subjectNP(window{w.a, w.b - 1}); sp.b > sp.a && sp.b < w.b-1 {
+		if sp := d.subjectNP(window{d.sentenceStart(w.b - 1), w.b - 1}); sp.b > sp.a && sp.b < w.b-1 {
 			return attribution{cue: window{sp.b, sp.b + 1}, speaker: sp, found: true}
 		}
 	}
-	return attribution{}
+	return cueOnly
 }

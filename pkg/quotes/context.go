@@ -134,6 +134,28 @@ func (d *doc) leftWindow(pos int) window {
 	return window{a, b}
 }
 
+// sentenceStart returns the first token of the sentence holding token b,
+// looking back past quote marks (unlike leftWindow) up to a sentence end,
+// a paragraph break or maxSentence tokens.
+func (d *doc) sentenceStart(b int) int {
+	if b <= 0 || b > len(d.toks) {
+		return max(0, min(b, len(d.toks)))
+	}
+	p := d.para(d.toks[b-1].Start)
+	a := b
+	for a > 0 && b-a < maxSentence {
+		t := d.toks[a-1].Text
+		if isTerminalTok(t) || d.para(d.toks[a-1].Start) != p {
+			break
+		}
+		a--
+	}
+	return a
+}
+
+// maxSentence bounds the look-back for a clause's subject, in tokens.
+const maxSentence = 60
+
 // isCue reports whether token i is a speech cue: a speech verb not used as
 // a noun, or "according" before "to". It returns the token length of the
 // cue (1 or 2), or 0.

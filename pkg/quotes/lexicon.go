@@ -32,7 +32,7 @@ var speechLemmas = []string{
 	"venture", "recite", "relay", "alert", "tout", "trumpet", "read",
 	"shoot", "fire", "hit", "push", "insinuate", "retweet", "blog",
 	"muse", "gripe", "bemoan", "decry", "denounce", "vent", "lash",
-	"inquire", "query", "pose", "greet", "toast", "reassure",
+	"inquire", "query", "pose", "greet", "toast", "reassure", "demur",
 }
 
 // irregularForms maps irregular lemmas to their other forms.
@@ -150,7 +150,10 @@ var skipBeforeCue = map[string]bool{
 	"not": true, "n't": true, "never": true, "even": true, "famously": true,
 	"bluntly": true, "angrily": true, "quickly": true, "only": true,
 	"may": true, "might": true, "should": true, "can": true, "to": true,
-	"going": true, "allegedly": true, "told": false,
+	"going": true, "allegedly": true, "on": true, "monday": true,
+	"tuesday": true, "wednesday": true, "thursday": true, "friday": true,
+	"saturday": true, "sunday": true, "yesterday": true, "today": true,
+	"tonight": true, "forcefully": true, "back": true,
 }
 
 // determiners open a common-noun speaker phrase ("the spokesman").

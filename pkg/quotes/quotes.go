@@ -77,8 +77,12 @@ func ExtractTokens(body string, toks []text.Token, ents []article.Entity) []arti
 		c := &cands[i]
 		d.attribute(c)
 		c.typ = d.classify(c)
-		if !c.attr.found && c.typ != article.QuoteNonSpeech && prev != nil &&
-			run < maxFloat && d.para(c.raw.open)-d.para(prev.raw.open) <= maxFloatParas {
+		near := prev != nil && d.para(c.raw.open)-d.para(prev.raw.open) <= maxFloatParas
+		if c.attr.found && !c.attr.hasSpeaker() && near && c.typ != article.QuoteNonSpeech {
+			// A cue without a subject continues the turn ("…,” adding, “…”).
+			c.attr.speaker = prev.attr.speaker
+		}
+		if !c.attr.found && c.typ != article.QuoteNonSpeech && near && run < maxFloat {
 			c.attr = prev.attr
 			c.inherited = true
 			run++
