@@ -61,15 +61,45 @@ func (d *doc) clusterPersons() {
 			suffixes[k] = true
 		}
 	}
-	isSuffix := func(k string) bool { return suffixes[k] }
-	full := make(map[string]int)
-	d.fullBySuffix = make(map[string][]int)
+	// Full names: person keys that do not end a longer person key.
+	var fulls []*mention
+	seen := make(map[string]bool)
 	for i := range d.ments {
 		m := &d.ments[i]
-		if m.typ != article.TypePerson {
+		if m.typ == article.TypePerson && !seen[m.key] && !suffixes[m.key] {
+			seen[m.key] = true
+			fulls = append(fulls, m)
+		}
+	}
+	// A full name with the same first and last word as exactly one longer
+	// full name is that name without its middle ("John Kerry", "John F.
+	// Kerry").
+	byEnds := make(map[string][]*mention)
+	for _, m := range fulls {
+		if m.ntok >= 2 {
+			k := firstWord(m.key) + " " + lastWord(m.key)
+			byEnds[k] = append(byEnds[k], m)
+		}
+	}
+	alias := make(map[string]string)
+	for _, m := range fulls {
+		if m.ntok < 2 {
 			continue
 		}
-		if _, ok := full[m.key]; ok || isSuffix(m.key) {
+		target, n := "", 0
+		for _, o := range byEnds[firstWord(m.key)+" "+lastWord(m.key)] {
+			if o.ntok > m.ntok {
+				target, n = o.key, n+1
+			}
+		}
+		if n == 1 {
+			alias[m.key] = target
+		}
+	}
+	full := make(map[string]int)
+	d.fullBySuffix = make(map[string][]int)
+	for _, m := range fulls {
+		if _, ok := alias[m.key]; ok {
 			continue
 		}
 		c := d.newCluster(m)
@@ -84,6 +114,16 @@ func (d *doc) clusterPersons() {
 		}
 		if g := d.firstNameGender(m); g != genderUnknown {
 			d.clusters[c].gender = g
+		}
+	}
+	for k, t := range alias {
+		for hops := 0; hops < 8; hops++ {
+			if next, ok := alias[t]; ok {
+				t = next
+			}
+		}
+		if c, ok := full[t]; ok {
+			full[k] = c
 		}
 	}
 	// Honorifics on full-name mentions ("Mrs. Ann Lee") set the gender.
@@ -175,10 +215,16 @@ func (d *doc) clusterOthers() {
 		if m.typ == article.TypePerson {
 			continue
 		}
-		c, ok := byKey[m.key]
+		k := m.key
+		if m.typ == article.TypeOrganization && m.ntok >= 2 && d.cls[m.to-1]&clsCorporate != 0 {
+			// "Apple Inc." and "Apple" are one company.
+			k = d.keyOf(m.from, m.to-1)
+		}
+		c, ok := byKey[k]
 		if !ok {
 			c = d.newCluster(m)
-			byKey[m.key] = c
+			d.clusters[c].key = k
+			byKey[k] = c
 			ids = append(ids, c)
 		}
 		m.cluster = c
@@ -252,3 +298,14 @@ func initials(sb *strings.Builder, name string) {
 		}
 	}
 }
+
+// firstWord returns the first space-separated word of key.
+func firstWord(key string) string {
+	if i := strings.IndexByte(key, ' '); i >= 0 {
+		return key[:i]
+	}
+	return key
+}
+
+// lastWord returns the last space-separated word of key.
+func lastWord(key string) string { return key[strings.LastIndexByte(key, ' ')+1:] }

@@ -194,6 +194,20 @@ func TestResolveGrouping(t *testing.T) {
 			want: []want{{"Russian Foreign Ministry", "ORG", "", []string{"Russian Foreign Ministry"}}},
 		},
 		{
+			name: "middle initial and company designator",
+			in:   "[PER John F. Kerry] met [ORG Apple Inc.] staff. [PER John Kerry] said [ORG Apple] would grow. [PER Kerry] left.",
+			want: []want{
+				{"John F. Kerry", "PER", "", []string{"John F. Kerry", "John Kerry", "Kerry"}},
+				{"Apple Inc.", "ORG", "", []string{"Apple Inc.", "Apple"}},
+			},
+			nope: []string{"John Kerry", "Apple"},
+		},
+		{
+			name: "apposition with an occupation",
+			in:   "[PER Tom Jones], the singer, performed in [LOC Cardiff].",
+			want: []want{{"Tom Jones", "PER", "singer", []string{"Tom Jones"}}},
+		},
+		{
 			name:  "title alone is no person",
 			in:    "The [PER President] met [PER Foreign Minister] aides.",
 			count: -1,

@@ -23,6 +23,7 @@ const (
 	clsClauseWord                    // who, said, is: an appositive that is a clause
 	clsMaleName                      // common male first name
 	clsFemaleName                    // common female first name
+	clsCorporate                     // company designator (Inc., Ltd, plc)
 )
 
 // lexicon maps a lowercased word to its classes. Lists are hand-written for
@@ -61,7 +62,14 @@ func init() {
 		candidate nominee treasurer ombudsman ruler monarch dictator striker midfielder
 		defender goalkeeper captain-general secretary-general attorney-general undersecretary
 		representative deputy superintendent constable marshal sheriff governor-general
-		chancellor vice-president president-elect premier-elect speaker`)
+		chancellor vice-president president-elect premier-elect speaker singer actor actress
+		artist musician writer poet novelist journalist photographer architect designer
+		scientist researcher doctor surgeon teacher activist campaigner banker investor
+		entrepreneur businessman businesswoman billionaire tycoon magnate boss partner player
+		forward winger quarterback pitcher batsman bowler driver champion athlete boxer golfer
+		rapper comedian presenter host broadcaster historian spokesmen`)
+	addWords(clsCorporate, `inc inc. corp corp. co co. ltd ltd. plc llc l.l.c. ag sa s.a. nv
+		n.v. gmbh spa s.p.a. bv pty`)
 	addWords(clsModifier, `foreign interior defence defense finance home economy trade
 		justice health education energy environment culture prime deputy vice acting interim
 		former top senior chief special assistant executive general state federal regional
