@@ -56,6 +56,13 @@ func (d *doc) backwardNP(end, lo int) window {
 		}
 		break
 	}
+	if j-1 >= lo && d.low(j) == "and" && isWord(d.toks[j-1].Text) && !isCap(d.toks[j-1].Text) {
+		// "I laughed and said": the subject of the first verb.
+		j -= 2
+		for skips := 0; j >= lo && skips < 3 && skipBeforeCue[d.low(j)]; skips++ {
+			j--
+		}
+	}
 	if j >= lo && (d.low(j) == "who" || d.low(j) == "which") && j-1 >= lo && d.toks[j-1].Text == "," {
 		// "Lynch, who told Congress …": the antecedent.
 		j -= 2
@@ -87,8 +94,8 @@ func (d *doc) backwardNP(end, lo int) window {
 		}
 		return window{a, j + 1}
 	}
-	// Common-noun phrase.
-	if stopBack[w] || speechVerbs[w] || determiners[w] {
+	// Common-noun phrase ("the spokesman", "the mother of three").
+	if stopBack[w] || speechVerbs[w] || determiners[w] && !numberWords[w] {
 		return window{}
 	}
 	a := j
@@ -169,6 +176,14 @@ var leadAdverbial = map[string]bool{
 	"meanwhile": true, "however": true,
 }
 
+// numberWords may end a noun phrase ("the mother of three").
+var numberWords = map[string]bool{"one": true, "two": true, "three": true}
+
+// isDash reports whether a token is a dash.
+func isDash(t string) bool {
+	return t == "―" || t == "—" || t == "–" || t == "-" || t == "--"
+}
+
 // namelike reports whether token i opens a name, a pronoun or a
 // determiner phrase.
 func (d *doc) namelike(i int) bool {
@@ -197,9 +212,18 @@ func (d *doc) forwardNP(start, hi int) window {
 		return window{}
 	}
 	if t := d.toks[start].Text; !isCap(t) && !determiners[w] {
-		// A bare lower-case noun only when it ends the phrase ("said
+		// A lower-case word opens the phrase only before a name ("said
+		// 9/11 widow Terry Strada", "host Bill Maher") or alone ("said
 		// officials.").
-		if !isWord(t) || start+1 < hi && !isPunctTok(d.toks[start+1].Text) {
+		alone := isWord(t) && (start+1 >= hi || isPunctTok(d.toks[start+1].Text))
+		named := false
+		for k := start + 1; k < hi && k-start <= 3 && !isPunctTok(d.toks[k].Text); k++ {
+			if isCap(d.toks[k].Text) {
+				named = true
+				break
+			}
+		}
+		if !alone && !named {
 			return window{}
 		}
 	}
@@ -232,9 +256,14 @@ func (d *doc) attributeAfter(w window) attribution {
 	for a < w.b && isPunctTok(d.toks[a].Text) && !isDoubleTok(d.toks[a].Text) {
 		a++
 	}
+	if a > w.a && isDash(d.toks[a-1].Text) && a < w.b && isCap(d.toks[a].Text) {
+		// "“…” ― Sonya Herridge": a dash signs the quote.
+		if sp := d.forwardNP(a, w.b); sp.b > sp.a {
+			return attribution{cue: window{a - 1, a}, speaker: sp, found: true}
+		}
+	}
 	for i := a; i < w.b && i-a < maxAfter; i++ {
-		t := d.toks[i].Text
-		if isTerminalTok(t) {
+		if d.endsSentence(i) {
 			break
 		}
 		n := d.isCue(i, a)

@@ -96,7 +96,7 @@ type window struct{ a, b int }
 // maxLeft and maxRight bound the context windows, in tokens.
 const (
 	maxLeft  = 45
-	maxRight = 18
+	maxRight = 30
 )
 
 // rightWindow returns the tokens after rune index pos up to a sentence end,
@@ -111,7 +111,7 @@ func (d *doc) rightWindow(pos int) window {
 			break
 		}
 		b++
-		if isTerminalTok(t) {
+		if d.endsSentence(b - 1) {
 			break
 		}
 	}
@@ -132,6 +132,22 @@ func (d *doc) leftWindow(pos int) window {
 		a--
 	}
 	return window{a, b}
+}
+
+// endsSentence reports whether token i is a sentence end: terminal
+// punctuation not followed by a lower-case word, a comma or a closing
+// bracket ("Rep. Gwen Moore (D-Wis.) said").
+func (d *doc) endsSentence(i int) bool {
+	if !isTerminalTok(d.toks[i].Text) {
+		return false
+	}
+	if i+1 < len(d.toks) {
+		n := d.toks[i+1].Text
+		if n == "," || n == ")" || n == "]" || isWord(n) && !isCap(n) {
+			return false
+		}
+	}
+	return true
 }
 
 // sentenceStart returns the first token of the sentence holding token b,
