@@ -45,30 +45,39 @@
 //	   MOSCOW (AP) _ First paragraph   (an indented or tab-led line starts a paragraph,
 //	continued on the next line         other lines continue it)
 //	   (END)                           or (MORE); ends the body
-//	AP-NY-11-26-26 1532GMT             trailer: agency-desk-date time, ignored
+//	AP-NY-11-26-26 1532GMT             trailer: agency-desk-MM-DD-YY HHMM zone (source, published time)
 //	ETX EOT
 //
-// Fields are separated by spaces or US (0x1f). Priority maps to urgency
+// ANPA fields are separated by spaces or US (0x1f). Priority maps to urgency
 // f=1, b=2, u=3, r=5, d=6, a/w=7. The version token gives the revision:
 // "1stLd", "2ndLd-Writethru"... give 2, 3...; "Corrn"/"Correction" without a
-// number gives 2; none gives 1. The keyword "Kill"/"Kill-..." or a version of
-// "Kill" marks a cancellation.
+// number gives 2; none gives 1. A version token containing "Kill" marks a
+// cancellation of the story with that keyword; it takes the trailer time
+// (else the ingest time) in Unix milliseconds as its version, so it
+// supersedes every numbered lead. Lines after "(END)" other than the trailer
+// are ignored. The story guid is the keyword and the reference date
+// ("BC-Moscow-Talks 11-26"); the source is the trailer's agency code.
 //
 // # IPTC 7901 layout implemented
 //
 //	SOH or ZCZC
-//	wst0412 4 pol 356 WST 0412       source (letters) + message number, priority
-//	                                  digit 1-6 (urgency), category, word count, optional info
+//	wst0412 4 pol 356 NNA            source (letters) + message number, priority
+//	                                  digit 1-6 (urgency), category, word count, optional
+//	                                  info (its first word names the agency: the source)
 //	STX
 //	Politics/Russia/US/              keyword line (slash separated keywords; the slug)
 //	(Correction) or (Eil) ...        optional bracketed notes; "(Kill)"/"(Cancel)" cancels,
 //	                                  "(Correction)"/"(Update N)" raise the version
-//	Headline text =                   headline, ended by " ="
+//	Headline text =                   headline, ended by " =" (without "=" only the first line)
 //	Moscow (Wirestream) - Body...     paragraphs separated by blank lines
-//	wst abc xx                        trailer line starting with the source code, ignored
-//	261532 Nov 26                     date-time group DDHHMM Mon YY (published time)
+//	nna ab xx                         trailer line starting with the source code, ignored
+//	261532 Nov 26                     date-time group DDHHMM Mon YY (published time, UTC)
 //	NNNN                              end of text
 //	ETX
+//
+// The guid of a 7901 story is its keyword line plus the date of its
+// date-time group, so corrections sent the same day keep the story's id.
+// Lines are joined into paragraphs; a blank line ends one.
 //
 // # Limits
 //
@@ -129,9 +138,11 @@ func (l Limits) withDefaults() Limits {
 
 // Options carry what the caller knows about the input.
 type Options struct {
-	// Source is the agency or feed name, used for ids. "" derives it from
-	// the input (NewsML provider, ninjs copyright holder, feed host...) or
-	// falls back to "unknown".
+	// Source is the agency or feed name, used for ids. When set it replaces
+	// the source named by the input, except in Wirestream JSON articles
+	// that state their own. "" derives it from the input (NewsML provider,
+	// NITF doc-id regsrc, ninjs copyright holder, feed host, ANPA trailer
+	// agency, 7901 header) or falls back to "unknown".
 	Source string
 	// Filename is a hint for detection only.
 	Filename string

@@ -69,3 +69,13 @@ func TestForcedFormat(t *testing.T) {
 		t.Errorf("format %q headline %q", a.Format, a.Headline)
 	}
 }
+
+// TestANPAKill checks that an ANPA Kill of a keyword cancels the story and
+// supersedes its leads.
+func TestANPAKill(t *testing.T) {
+	lead := parseOne(t, story(t, "moscow-talks-1stld.anpa"), Options{Now: testNow})
+	kill := parseOne(t, []byte("\x16\x16\x01a0431 nna b i BC-Moscow-Talks Kill 11-26 0030\r\n\x02^BC-Moscow-Talks, Kill,0030<\r\n^KILL: Marsh, Orlov open talks on Black Sea ceasefire<\r\n   Editors: The story has been withdrawn.\r\n   (END)\r\nNNA-MOS-11-26-26 1905GMT\r\n\x03\x04"), Options{Now: testNow})
+	if kill.ID != lead.ID || kill.Status != article.StatusCanceled || kill.Version <= lead.Version {
+		t.Errorf("kill id %s status %q version %d; lead id %s version %d", kill.ID, kill.Status, kill.Version, lead.ID, lead.Version)
+	}
+}
