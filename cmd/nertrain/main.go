@@ -30,6 +30,9 @@ type info struct {
 	Dev         string                `json:"dev"`
 	Seed        uint64                `json:"seed"`
 	Epochs      int                   `json:"epochs"`
+	Stacked     bool                  `json:"stacked"`
+	Epochs2     int                   `json:"epochs_second_pass,omitempty"`
+	Folds       int                   `json:"jackknife_folds,omitempty"`
 	MaxEpochs   int                   `json:"max_epochs"`
 	HashBits    uint                  `json:"hash_bits"`
 	Clusters    int                   `json:"clusters"`
@@ -39,6 +42,7 @@ type info struct {
 	ModelBytes  int                   `json:"model_bytes"`
 	Features    []string              `json:"features"`
 	DevF1       []float64             `json:"dev_f1_by_epoch"`
+	DevF1b      []float64             `json:"dev_f1_by_epoch_second_pass,omitempty"`
 	DevScores   map[string]typeScores `json:"dev_scores"`
 }
 
@@ -61,12 +65,14 @@ func run() error {
 	trainPath := flag.String("train", "../shared/data/conll2003/train.txt", "CoNLL training file (IOB2 tag in the last column)")
 	devPath := flag.String("dev", "../shared/data/conll2003/valid.txt", "CoNLL development file, used to choose the epoch")
 	out := flag.String("out", "pkg/ner/model/ner.model", "model file to write; the JSON record goes beside it with extension .json")
-	version := flag.String("version", "conll2003-"+time.Now().UTC().Format("20060102"), "model version to record")
+	version := flag.String("version", "conll2003-stacked-2", "model version to record")
 	seed := flag.Uint64("seed", 1, "shuffling seed")
 	epochs := flag.Int("epochs", 15, "maximum epochs")
 	bits := flag.Uint("bits", 20, "log2 of the hashed feature rows")
 	clusters := flag.Int("clusters", 0, "word clusters to learn from the training text (0: none)")
 	prune := flag.Float64("prune", 0, "drop averaged weights below this magnitude")
+	stacked := flag.Bool("stacked", true, "train a second, document-aware pass on jackknifed first-pass tags")
+	folds := flag.Int("folds", 5, "jackknife folds for the second pass")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -83,7 +89,7 @@ func run() error {
 	defer dv.Close()
 	t, res, err := ner.Train(ctx, tr, dv, ner.TrainConfig{
 		Bits: *bits, MaxEpochs: *epochs, Seed: *seed, Version: *version,
-		Clusters: *clusters, Prune: float32(*prune), Log: os.Stderr,
+		Clusters: *clusters, Prune: float32(*prune), Stacked: *stacked, Folds: *folds, Log: os.Stderr,
 	})
 	if err != nil {
 		return err
@@ -97,10 +103,13 @@ func run() error {
 	}
 	rec := info{
 		Version: *version, Trained: filepath.Base(*trainPath), Dev: filepath.Base(*devPath),
-		Seed: *seed, Epochs: res.Epochs, MaxEpochs: *epochs, HashBits: *bits, Clusters: *clusters,
+		Seed: *seed, Epochs: res.Epochs, Stacked: *stacked, Epochs2: res.EpochsStacked, MaxEpochs: *epochs, HashBits: *bits, Clusters: *clusters,
 		Rows: res.Rows, TrainTokens: res.TrainTokens, Seconds: res.Elapsed.Seconds(),
-		ModelBytes: buf.Len(), Features: ner.FeatureNames(), DevF1: res.DevF1,
+		ModelBytes: buf.Len(), Features: ner.FeatureNames(), DevF1: res.DevF1, DevF1b: res.DevF1Stacked,
 		DevScores: map[string]typeScores{},
+	}
+	if *stacked {
+		rec.Folds = *folds
 	}
 	for name, c := range res.Dev.ByType {
 		rec.DevScores[name] = scores(c)

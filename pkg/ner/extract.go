@@ -41,6 +41,7 @@ type extractor struct {
 	gaz      *gazetteer
 	clusters map[uint64]uint16 // lowercase hash -> cluster id + 1
 	bits     uint              // log2 of the number of weight rows
+	stacked  bool              // uses the tags of a previous pass
 }
 
 // docFeatures are the feature rows of one document, sentence by sentence:
@@ -101,8 +102,9 @@ func selfFlags(si *sentInfo, i int) (f [numDocFlags]bool) {
 func (x *extractor) row(h uint64) uint32 { return uint32(h >> (64 - x.bits)) }
 
 // extract computes the feature rows of a document given as sentences of
-// words.
-func (x *extractor) extract(doc [][]string) *docFeatures {
+// words. For a stacked extractor, prev holds the BILOU tags a previous pass
+// gave every sentence; it is ignored otherwise.
+func (x *extractor) extract(doc [][]string, prev [][]int) *docFeatures {
 	infos := make([]sentInfo, len(doc))
 	lows := make([]uint64, 0, 64)
 	for s, words := range doc {
@@ -143,9 +145,16 @@ func (x *extractor) extract(doc [][]string) *docFeatures {
 			}
 		}
 	}
+	var st *stackInfo
+	if x.stacked && prev != nil {
+		st = newStackInfo(infos, prev)
+	}
 	df := &docFeatures{feats: make([][]uint32, len(doc)), offs: make([][]int32, len(doc))}
 	for s := range infos {
 		df.feats[s], df.offs[s] = x.sentence(&infos[s], counts)
+		if st != nil {
+			df.feats[s], df.offs[s] = x.stackFeatures(st, s, &infos[s], df.feats[s], df.offs[s])
+		}
 	}
 	return df
 }
@@ -183,6 +192,18 @@ func (x *extractor) sentence(si *sentInfo, counts map[uint64]*[numDocFlags]int32
 			return 1 << 20
 		}
 		return si.toks[i].cluster
+	}
+	fineOf := func(c uint64) uint64 {
+		if c > 1<<16 {
+			return c
+		}
+		return c & (1<<fineBits - 1)
+	}
+	coarseOf := func(c uint64) uint64 {
+		if c > 1<<16 {
+			return c
+		}
+		return c >> fineBits
 	}
 	add := func(h uint64) { feats = append(feats, x.row(h)) }
 	for i := 0; i < n; i++ {
@@ -225,9 +246,14 @@ func (x *extractor) sentence(si *sentInfo, counts map[uint64]*[numDocFlags]int32
 			add(mix(mix(fHyphenPart, 1), t.hyphen[1]))
 		}
 		if x.clusters != nil {
-			add(mix(fCluster, cluster(i)))
-			add(mix(fPrevCluster, cluster(i-1)))
-			add(mix(fNextCluster, cluster(i+1)))
+			c, cp, cn := cluster(i), cluster(i-1), cluster(i+1)
+			add(mix(mix(fCluster, 0), fineOf(c)))
+			add(mix(mix(fCluster, 1), coarseOf(c)))
+			add(mix(mix(fPrevCluster, 0), fineOf(cp)))
+			add(mix(mix(fPrevCluster, 1), coarseOf(cp)))
+			add(mix(mix(fNextCluster, 0), fineOf(cn)))
+			add(mix(mix(fNextCluster, 1), coarseOf(cn)))
+			add(mix(mix(mix(fCluster, 2), coarseOf(c)), t.short))
 		}
 		capBit := uint64(0)
 		if t.cap {
@@ -278,7 +304,7 @@ func FeatureNames() []string {
 		"bias", "word", "lowercase", "shape", "short shape", "prefixes 1-4", "suffixes 1-4",
 		"lowercase words at -2..+2", "short shapes at -2..+2", "word bigrams -1/0 and 0/+1",
 		"short-shape trigram", "previous/next word x short shape", "sentence start x short shape",
-		"all-caps headline x shape/word", "hyphen parts", "word clusters at -1..+1",
+		"all-caps headline x shape/word", "hyphen parts", "word clusters (exchange algorithm on the training text, fine and coarse) at -1..+1, coarse x short shape",
 		"gazetteer match type x BILOU position (x capitalised)", "gazetteer matches ending before / starting after",
 		"document flags of other mentions of the word (lowercase use, mid-sentence capitals, after title/first name/nationality, before organisation word, acronym)",
 	}

@@ -41,6 +41,12 @@ const (
 	fPrevLowerShort
 	fNextLowerShort
 	fHyphenPart
+	fPredTag
+	fPredPrev
+	fPredNext
+	fPredOther
+	fPredMajor
+	fPredSpan
 )
 
 // tokInfo holds the per-token hashes the feature templates combine.

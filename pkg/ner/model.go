@@ -121,9 +121,10 @@ func quantise(bits uint, w []float32, trans []float32, prune float32) *model {
 	return m
 }
 
-// write serialises the model: a header, the transitions and the non-zero
-// weight rows, sparse-coded and gzip-compressed.
-func (m *model) write(w io.Writer, version string, clusters map[uint64]uint16) error {
+// writeModelFile serialises a tagger: a header, then per stage its
+// stacking flag, transitions and non-zero weight rows (sparse-coded), then
+// the word clusters, all gzip-compressed.
+func writeModelFile(w io.Writer, version string, stages []stage, clusters map[uint64]uint16) error {
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
 		return fmt.Errorf("ner: model compressor: %w", err)
@@ -131,10 +132,38 @@ func (m *model) write(w io.Writer, version string, clusters map[uint64]uint16) e
 	bw := bufio.NewWriter(zw)
 	var buf [binary.MaxVarintLen64]byte
 	uv := func(v uint64) { bw.Write(buf[:binary.PutUvarint(buf[:], v)]) }
-	sv := func(v int64) { bw.Write(buf[:binary.PutVarint(buf[:], v)]) }
 	bw.WriteString(modelMagic)
 	uv(uint64(len(version)))
 	bw.WriteString(version)
+	uv(uint64(len(stages)))
+	for _, st := range stages {
+		stacked := uint64(0)
+		if st.x.stacked {
+			stacked = 1
+		}
+		uv(stacked)
+		st.m.writeBody(bw)
+	}
+	uv(uint64(len(clusters)))
+	for _, k := range sortedKeys(clusters) {
+		binary.Write(bw, binary.LittleEndian, k)
+		uv(uint64(clusters[k]))
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("ner: writing model: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("ner: writing model: %w", err)
+	}
+	return nil
+}
+
+// writeBody writes the table size, scale, transitions and sparse rows.
+// Errors surface when the caller flushes bw.
+func (m *model) writeBody(bw *bufio.Writer) {
+	var buf [binary.MaxVarintLen64]byte
+	uv := func(v uint64) { bw.Write(buf[:binary.PutUvarint(buf[:], v)]) }
+	sv := func(v int64) { bw.Write(buf[:binary.PutVarint(buf[:], v)]) }
 	uv(uint64(m.bits))
 	binary.Write(bw, binary.LittleEndian, m.scale)
 	binary.Write(bw, binary.LittleEndian, m.trans[:])
@@ -162,18 +191,6 @@ func (m *model) write(w io.Writer, version string, clusters map[uint64]uint16) e
 			}
 		}
 	}
-	uv(uint64(len(clusters)))
-	for _, k := range sortedKeys(clusters) {
-		binary.Write(bw, binary.LittleEndian, k)
-		uv(uint64(clusters[k]))
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("ner: writing model: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("ner: writing model: %w", err)
-	}
-	return nil
 }
 
 // rowMask returns a bit per non-zero weight of row.
@@ -190,19 +207,23 @@ func rowMask(row []int16) uint32 {
 // errBadModel reports a malformed model file.
 var errBadModel = errors.New("ner: malformed model file")
 
-// readModel parses a model written by write.
-func readModel(r io.Reader) (m *model, version string, clusters map[uint64]uint16, err error) {
+// maxStages bounds the passes a model file may declare.
+const maxStages = 4
+
+// readModelFile parses a file written by writeModelFile, returning the
+// stages' models with their stacking flags.
+func readModelFile(r io.Reader) (models []*model, stacked []bool, version string, clusters map[uint64]uint16, err error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return nil, "", nil, fmt.Errorf("ner: opening model: %w", err)
+		return nil, nil, "", nil, fmt.Errorf("ner: opening model: %w", err)
 	}
 	defer zr.Close()
 	br := bufio.NewReader(zr)
-	fail := func(what string, err error) (*model, string, map[uint64]uint16, error) {
+	fail := func(what string, err error) ([]*model, []bool, string, map[uint64]uint16, error) {
 		if err == nil || err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, "", nil, fmt.Errorf("%w: %s: %w", errBadModel, what, err)
+		return nil, nil, "", nil, fmt.Errorf("%w: %s: %w", errBadModel, what, err)
 	}
 	magic := make([]byte, len(modelMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
@@ -216,45 +237,21 @@ func readModel(r io.Reader) (m *model, version string, clusters map[uint64]uint1
 	if _, err := io.ReadFull(br, vb); err != nil {
 		return fail("version", err)
 	}
-	bitsN, err := binary.ReadUvarint(br)
-	if err != nil || bitsN < 8 || bitsN > maxModelBits {
-		return fail("table size", err)
+	ns, err := binary.ReadUvarint(br)
+	if err != nil || ns == 0 || ns > maxStages {
+		return fail("stage count", err)
 	}
-	m = &model{bits: uint(bitsN)}
-	if err := binary.Read(br, binary.LittleEndian, &m.scale); err != nil {
-		return fail("scale", err)
-	}
-	if err := binary.Read(br, binary.LittleEndian, m.trans[:]); err != nil {
-		return fail("transitions", err)
-	}
-	rows := 1 << bitsN
-	m.w = make([]int16, rows*numTags)
-	nz, err := binary.ReadUvarint(br)
-	if err != nil || nz > uint64(rows) {
-		return fail("row count", err)
-	}
-	r0 := 0
-	for i := uint64(0); i < nz; i++ {
-		d, err := binary.ReadUvarint(br)
-		if err != nil || d > uint64(rows) {
-			return fail("row index", err)
+	for i := uint64(0); i < ns; i++ {
+		st, err := binary.ReadUvarint(br)
+		if err != nil || st > 1 || (i == 0 && st != 0) {
+			return fail("stage kind", err)
 		}
-		r0 += int(d)
-		mask, err := binary.ReadUvarint(br)
-		if err != nil || r0 >= rows || mask >= 1<<numTags {
-			return fail("row mask", err)
+		m, err := readBody(br)
+		if err != nil {
+			return fail(fmt.Sprintf("stage %d", i+1), err)
 		}
-		row := m.w[r0*numTags : (r0+1)*numTags]
-		for k := range row {
-			if mask&(1<<k) == 0 {
-				continue
-			}
-			v, err := binary.ReadVarint(br)
-			if err != nil || v < math.MinInt16 || v > math.MaxInt16 {
-				return fail("weight", err)
-			}
-			row[k] = int16(v)
-		}
+		models = append(models, m)
+		stacked = append(stacked, st == 1)
 	}
 	nc, err := binary.ReadUvarint(br)
 	if err != nil || nc > 1<<24 {
@@ -274,5 +271,56 @@ func readModel(r io.Reader) (m *model, version string, clusters map[uint64]uint1
 		}
 		clusters[k] = uint16(c)
 	}
-	return m, string(vb), clusters, nil
+	return models, stacked, string(vb), clusters, nil
+}
+
+// readBody parses what writeBody wrote.
+func readBody(br *bufio.Reader) (*model, error) {
+	bad := func(what string, err error) (*model, error) {
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	bitsN, err := binary.ReadUvarint(br)
+	if err != nil || bitsN < 8 || bitsN > maxModelBits {
+		return bad("table size", err)
+	}
+	m := &model{bits: uint(bitsN)}
+	if err := binary.Read(br, binary.LittleEndian, &m.scale); err != nil {
+		return bad("scale", err)
+	}
+	if err := binary.Read(br, binary.LittleEndian, m.trans[:]); err != nil {
+		return bad("transitions", err)
+	}
+	rows := 1 << bitsN
+	nz, err := binary.ReadUvarint(br)
+	if err != nil || nz > uint64(rows) {
+		return bad("row count", err)
+	}
+	m.w = make([]int16, rows*numTags)
+	r0 := 0
+	for i := uint64(0); i < nz; i++ {
+		d, err := binary.ReadUvarint(br)
+		if err != nil || d > uint64(rows) {
+			return bad("row index", err)
+		}
+		r0 += int(d)
+		mask, err := binary.ReadUvarint(br)
+		if err != nil || r0 >= rows || mask >= 1<<numTags {
+			return bad("row mask", err)
+		}
+		row := m.w[r0*numTags : (r0+1)*numTags]
+		for k := range row {
+			if mask&(1<<k) == 0 {
+				continue
+			}
+			v, err := binary.ReadVarint(br)
+			if err != nil || v < math.MinInt16 || v > math.MaxInt16 {
+				return bad("weight", err)
+			}
+			row[k] = int16(v)
+		}
+	}
+	return m, nil
 }

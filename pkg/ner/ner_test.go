@@ -247,7 +247,7 @@ func TestLoadRejectsBadModels(t *testing.T) {
 	}
 	var gz bytes.Buffer
 	m := &model{bits: 8, w: make([]int16, 256*numTags), scale: 1}
-	if err := m.write(&gz, "v", nil); err != nil {
+	if err := writeModelFile(&gz, "v", []stage{{m: m, x: &extractor{}}}, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Load(bytes.NewReader(gz.Bytes())); err != nil {

@@ -33,10 +33,16 @@ type Span struct {
 
 // Tagger tags tokenized text; safe for concurrent use.
 type Tagger struct {
-	m       *model
-	x       *extractor
+	stages  []stage // first pass, then stacked passes
 	version string
 	pool    sync.Pool // *scratch
+}
+
+// stage is one tagging pass: a model and its feature extractor. Stacked
+// stages also see the tags of the pass before.
+type stage struct {
+	m *model
+	x *extractor
 }
 
 // scratch holds per-call Viterbi buffers.
@@ -77,7 +83,7 @@ func ModelInfo() []byte { return slices.Clone(embeddedInfo) }
 
 // Load reads a model written by Tagger.Save.
 func Load(r io.Reader) (*Tagger, error) {
-	m, version, clusters, err := readModel(r)
+	models, stacked, version, clusters, err := readModelFile(r)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +91,11 @@ func Load(r io.Reader) (*Tagger, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newTagger(m, &extractor{gaz: g, clusters: clusters, bits: m.bits}, version), nil
+	t := &Tagger{version: version}
+	for i, m := range models {
+		t.stages = append(t.stages, stage{m: m, x: &extractor{gaz: g, clusters: clusters, bits: m.bits, stacked: stacked[i]}})
+	}
+	return t, nil
 }
 
 var (
@@ -100,19 +110,27 @@ func sharedGazetteer() (*gazetteer, error) {
 	return gazVal, gazErr
 }
 
-func newTagger(m *model, x *extractor, version string) *Tagger {
-	return &Tagger{m: m, x: x, version: version}
-}
-
 // Save writes the model in the format Load reads.
-func (t *Tagger) Save(w io.Writer) error { return t.m.write(w, t.version, t.x.clusters) }
+func (t *Tagger) Save(w io.Writer) error {
+	return writeModelFile(w, t.version, t.stages, t.stages[0].x.clusters)
+}
 
 // Version returns the model version recorded at training time.
 func (t *Tagger) Version() string { return t.version }
 
-// decode returns the BILOU tags of every sentence of a document.
+// decode returns the BILOU tags of every sentence of a document after all
+// passes.
 func (t *Tagger) decode(doc [][]string) [][]int {
-	df := t.x.extract(doc)
+	var tags [][]int
+	for _, st := range t.stages {
+		tags = t.decodeStage(st, doc, tags)
+	}
+	return tags
+}
+
+// decodeStage runs one pass over a document given the previous pass's tags.
+func (t *Tagger) decodeStage(st stage, doc [][]string, prev [][]int) [][]int {
+	df := st.x.extract(doc, prev)
 	sc, _ := t.pool.Get().(*scratch)
 	if sc == nil {
 		sc = &scratch{}
@@ -128,9 +146,9 @@ func (t *Tagger) decode(doc [][]string) [][]int {
 			sc.delta = make([]float32, n*numTags)
 			sc.back = make([]uint8, n*numTags)
 		}
-		t.m.emissions(df.feats[s], df.offs[s], sc.e[:n*numTags])
+		st.m.emissions(df.feats[s], df.offs[s], sc.e[:n*numTags])
 		out[s] = make([]int, n)
-		viterbi(sc.e, n, &t.m.trans, out[s], sc.back, sc.delta)
+		viterbi(sc.e, n, &st.m.trans, out[s], sc.back, sc.delta)
 	}
 	t.pool.Put(sc)
 	return out

@@ -17,17 +17,21 @@ type TrainConfig struct {
 	Version   string  // model version recorded in the file
 	Clusters  int     // word clusters to learn from the training text (0: none)
 	Prune     float32 // drop averaged weights smaller than this (default 0)
+	Stacked   bool    // train a second, document-aware pass on first-pass tags
+	Folds     int     // jackknife folds for the second pass (default 5)
 	Log       io.Writer
 }
 
 // TrainResult records how a model was trained.
 type TrainResult struct {
-	Epochs      int         // epochs of the returned model (best on dev)
-	DevF1       []float64   // dev micro F1 after each epoch, in percent
-	Dev         Report      // dev evaluation of the returned model
-	TrainTokens int         // tokens in the training data
-	Rows        int         // non-zero weight rows in the returned model
-	Elapsed     time.Duration
+	Epochs        int       // first-pass epochs (best on dev)
+	DevF1         []float64 // dev micro F1 after each first-pass epoch, in percent
+	EpochsStacked int       // second-pass epochs (0 without a second pass)
+	DevF1Stacked  []float64 // dev micro F1 after each second-pass epoch
+	Dev           Report    // dev evaluation of the returned model
+	TrainTokens   int       // tokens in the training data
+	Rows          int       // non-zero weight rows in the returned model
+	Elapsed       time.Duration
 }
 
 // trainSent is one training sentence with its features and gold tags.
@@ -72,7 +76,11 @@ func (t *Tagger) evaluate(docs []goldDoc) Report {
 
 // Train learns a tagger from a CoNLL training file (IOB2 gold tags in the
 // last column) with an averaged perceptron, keeping the epoch that scores
-// best on dev. Training is deterministic for a given configuration.
+// best on dev. With Stacked set it then trains a second pass that sees the
+// first pass's tags of the whole document; the first-pass tags of the
+// training documents come from jackknifed models (each fold tagged by a
+// model that never saw it), so the second pass learns from realistic
+// first-pass errors. Training is deterministic for a given configuration.
 func Train(ctx context.Context, train, dev io.Reader, cfg TrainConfig) (*Tagger, TrainResult, error) {
 	start := time.Now()
 	if cfg.Bits == 0 {
@@ -80,6 +88,9 @@ func Train(ctx context.Context, train, dev io.Reader, cfg TrainConfig) (*Tagger,
 	}
 	if cfg.MaxEpochs == 0 {
 		cfg.MaxEpochs = 15
+	}
+	if cfg.Folds == 0 {
+		cfg.Folds = 5
 	}
 	logf := func(format string, args ...any) {
 		if cfg.Log != nil {
@@ -104,38 +115,128 @@ func Train(ctx context.Context, train, dev io.Reader, cfg TrainConfig) (*Tagger,
 		x.clusters = learnClusters(trainDocs, cfg.Clusters, cfg.Seed)
 		logf("clusters: %d words in %d clusters", len(x.clusters), cfg.Clusters)
 	}
-	var sents []trainSent
-	for _, d := range trainDocs {
-		df := x.extract(d.words)
-		for s := range d.words {
-			if len(d.words[s]) == 0 {
-				continue
-			}
-			gold := bilouFromSpans(spansFromBIO(d.gold[s]), len(d.words[s]))
-			sents = append(sents, trainSent{feats: df.feats[s], offs: df.offs[s], gold: gold})
-			res.TrainTokens += len(gold)
+	golds := make([][][]int, len(trainDocs))
+	for d, doc := range trainDocs {
+		golds[d] = make([][]int, len(doc.words))
+		for s := range doc.words {
+			golds[d][s] = bilouFromSpans(spansFromBIO(doc.gold[s]), len(doc.words[s]))
+			res.TrainTokens += len(doc.words[s])
 		}
 	}
-	logf("training: %d sentences, %d tokens, %d dev documents", len(sents), res.TrainTokens, len(devDocs))
+	docSents := func(x *extractor, docs []int, prev [][][]int) []trainSent {
+		var out []trainSent
+		for _, d := range docs {
+			var p [][]int
+			if prev != nil {
+				p = prev[d]
+			}
+			df := x.extract(trainDocs[d].words, p)
+			for s := range trainDocs[d].words {
+				if len(golds[d][s]) > 0 {
+					out = append(out, trainSent{feats: df.feats[s], offs: df.offs[s], gold: golds[d][s]})
+				}
+			}
+		}
+		return out
+	}
+	all := make([]int, len(trainDocs))
+	for i := range all {
+		all[i] = i
+	}
+	logf("training: %d documents, %d tokens, %d dev documents", len(trainDocs), res.TrainTokens, len(devDocs))
 
-	rows := 1 << cfg.Bits
-	p := newPerceptron(rows)
+	// First pass, epochs chosen on dev.
+	first := docSents(x, all, nil)
+	var best *Tagger
+	bestF1 := -1.0
+	trainPerceptron(ctx, first, cfg, 1, func(epoch int, m *model) {
+		t := &Tagger{stages: []stage{{m: m, x: x}}, version: cfg.Version}
+		rep := t.evaluate(devDocs)
+		f1 := 100 * rep.Overall.F1()
+		res.DevF1 = append(res.DevF1, f1)
+		logf("pass 1 epoch %d: dev F1 %.2f (%s)", epoch, f1, time.Since(start).Round(time.Second))
+		if f1 > bestF1 {
+			bestF1, best, res.Epochs, res.Dev = f1, t, epoch, rep
+		}
+	})
+	if err := ctx.Err(); err != nil {
+		return nil, res, fmt.Errorf("ner: training cancelled: %w", err)
+	}
+	if cfg.Stacked {
+		// Jackknife: tag each fold with a first-pass model trained on the
+		// other folds, for the epochs chosen above.
+		prev := make([][][]int, len(trainDocs))
+		for f := 0; f < cfg.Folds; f++ {
+			var in, out []int
+			for d := range trainDocs {
+				if d%cfg.Folds == f {
+					out = append(out, d)
+				} else {
+					in = append(in, d)
+				}
+			}
+			fcfg := cfg
+			fcfg.MaxEpochs = res.Epochs
+			var fm *model
+			trainPerceptron(ctx, docSents(x, in, nil), fcfg, uint64(f+2), func(_ int, m *model) { fm = m })
+			if err := ctx.Err(); err != nil {
+				return nil, res, fmt.Errorf("ner: training cancelled: %w", err)
+			}
+			ft := &Tagger{stages: []stage{{m: fm, x: x}}}
+			for _, d := range out {
+				prev[d] = ft.decode(trainDocs[d].words)
+			}
+			logf("jackknife fold %d/%d done (%s)", f+1, cfg.Folds, time.Since(start).Round(time.Second))
+		}
+		x2 := &extractor{gaz: g, clusters: x.clusters, bits: cfg.Bits, stacked: true}
+		second := docSents(x2, all, prev)
+		firstStage := best.stages[0]
+		best2, bestF1b := (*Tagger)(nil), -1.0
+		trainPerceptron(ctx, second, cfg, 100, func(epoch int, m *model) {
+			t := &Tagger{stages: []stage{firstStage, {m: m, x: x2}}, version: cfg.Version}
+			rep := t.evaluate(devDocs)
+			f1 := 100 * rep.Overall.F1()
+			res.DevF1Stacked = append(res.DevF1Stacked, f1)
+			logf("pass 2 epoch %d: dev F1 %.2f (%s)", epoch, f1, time.Since(start).Round(time.Second))
+			if f1 > bestF1b {
+				bestF1b, best2, res.EpochsStacked, res.Dev = f1, t, epoch, rep
+			}
+		})
+		if err := ctx.Err(); err != nil {
+			return nil, res, fmt.Errorf("ner: training cancelled: %w", err)
+		}
+		best = best2
+	}
+	for _, st := range best.stages {
+		for r := 0; r < len(st.m.w)/numTags; r++ {
+			if rowMask(st.m.w[r*numTags:(r+1)*numTags]) != 0 {
+				res.Rows++
+			}
+		}
+	}
+	res.Elapsed = time.Since(start)
+	return best, res, nil
+}
+
+// trainPerceptron runs cfg.MaxEpochs averaged-perceptron epochs over sents
+// (shuffled with a seed derived from cfg.Seed and salt) and hands the
+// quantised averaged model to onEpoch after each epoch. It stops early when
+// ctx is cancelled.
+func trainPerceptron(ctx context.Context, sents []trainSent, cfg TrainConfig, salt uint64, onEpoch func(epoch int, m *model)) {
+	p := newPerceptron(1 << cfg.Bits)
 	order := make([]int, len(sents))
 	for i := range order {
 		order[i] = i
 	}
-	rng := rand.New(rand.NewPCG(cfg.Seed, cfg.Seed^0x9e3779b97f4a7c15))
-	var best *Tagger
-	bestF1 := -1.0
+	rng := rand.New(rand.NewPCG(cfg.Seed, salt))
 	pred := make([]int, 0, 128)
 	var e, delta []float32
 	var back []uint8
 	for epoch := 1; epoch <= cfg.MaxEpochs; epoch++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
-		errs := 0
 		for _, si := range order {
-			if err := ctx.Err(); err != nil {
-				return nil, res, fmt.Errorf("ner: training cancelled: %w", err)
+			if ctx.Err() != nil {
+				return
 			}
 			s := &sents[si]
 			n := len(s.gold)
@@ -147,41 +248,14 @@ func Train(ctx context.Context, train, dev io.Reader, cfg TrainConfig) (*Tagger,
 			pred = pred[:n]
 			p.emissions(s.feats, s.offs, e)
 			viterbi(e, n, &p.trans, pred, back, delta)
-			p.update(s, pred)
 			if !slices.Equal(pred, s.gold) {
-				errs++
+				p.update(s, pred)
+			} else {
+				p.c++
 			}
 		}
-		avg := p.averaged()
-		m := quantise(cfg.Bits, avg, p.averagedTrans(), cfg.Prune)
-		if cfg.Log != nil {
-			nzf, nzq := 0, 0
-			for i, v := range avg {
-				if v != 0 {
-					nzf++
-				}
-				if m.w[i] != 0 {
-					nzq++
-				}
-			}
-			logf("weights: %d non-zero, %d after quantising (scale %g)", nzf, nzq, m.scale)
-		}
-		t := newTagger(m, x, cfg.Version)
-		rep := t.evaluate(devDocs)
-		f1 := 100 * rep.Overall.F1()
-		res.DevF1 = append(res.DevF1, f1)
-		logf("epoch %d: %d/%d sentences wrong, dev F1 %.2f (%s)", epoch, errs, len(sents), f1, time.Since(start).Round(time.Second))
-		if f1 > bestF1 {
-			bestF1, best, res.Epochs, res.Dev = f1, t, epoch, rep
-		}
+		onEpoch(epoch, quantise(cfg.Bits, p.averaged(), p.averagedTrans(), cfg.Prune))
 	}
-	for r := 0; r < rows; r++ {
-		if rowMask(best.m.w[r*numTags:(r+1)*numTags]) != 0 {
-			res.Rows++
-		}
-	}
-	res.Elapsed = time.Since(start)
-	return best, res, nil
 }
 
 // perceptron is the training state: current weights w and the running
