@@ -40,8 +40,11 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.uber.org/zap"
@@ -353,19 +356,7 @@ func (h *Handler) batch(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: fmt.Sprintf("%d items, over the %d-item limit", len(lines), h.opts.MaxBatchItems), Field: "$"})
 			return
 		}
-		results = make([]formats.Result, len(lines))
-		for i, line := range lines {
-			items, ebody := h.parseDoc(req, line, article.FormatJSON, now)
-			switch {
-			case ebody != nil:
-				results[i] = formats.Result{Index: i, Err: &article.FieldError{Field: ebody.Field, Reason: ebody.Error}}
-			case len(items) != 1:
-				results[i] = formats.Result{Index: i, Err: fmt.Errorf("line holds %d articles, want 1", len(items))}
-			default:
-				results[i] = items[0]
-				results[i].Index = i
-			}
-		}
+		results = h.parseLines(req, lines, now)
 	} else {
 		f, ebody := detect(req, req.body)
 		if ebody != nil {
@@ -400,6 +391,39 @@ func (h *Handler) batch(w http.ResponseWriter, r *http.Request) {
 	}
 	h.log.Debug("batch handled", zap.String("trace.id", req.traceID), zap.Int("accepted", resp.Accepted), zap.Int("rejected", resp.Rejected), zap.Int("unavailable", resp.Unavailable))
 	writeJSON(w, code, resp)
+}
+
+// parseLines parses NDJSON lines, each one wirestream JSON article, on up
+// to GOMAXPROCS goroutines.
+func (h *Handler) parseLines(req *request, lines [][]byte, now time.Time) []formats.Result {
+	results := make([]formats.Result, len(lines))
+	workers := min(runtime.GOMAXPROCS(0), (len(lines)+63)/64)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(workers, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(lines) {
+					return
+				}
+				items, ebody := h.parseDoc(req, lines[i], article.FormatJSON, now)
+				switch {
+				case ebody != nil:
+					results[i] = formats.Result{Index: i, Err: &article.FieldError{Field: ebody.Field, Reason: ebody.Error}}
+				case len(items) != 1:
+					results[i] = formats.Result{Index: i, Err: fmt.Errorf("line holds %d articles, want 1", len(items))}
+				default:
+					results[i] = items[0]
+					results[i].Index = i
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return results
 }
 
 // publishBatch publishes the valid items of results and fills in every

@@ -12,6 +12,7 @@ import (
 	"github.com/wirestream/wirestream/pkg/article"
 	"github.com/wirestream/wirestream/pkg/ingest/publish"
 	"github.com/wirestream/wirestream/pkg/ingest/publish/publishtest"
+	"github.com/wirestream/wirestream/pkg/storygen"
 	"github.com/wirestream/wirestream/pkg/testenv"
 )
 
@@ -77,4 +78,33 @@ func TestIntegrationKafkaMissingTopicIsUnavailable(t *testing.T) {
 	if !errors.Is(err, publish.ErrUnavailable) {
 		t.Fatalf("missing topic gave %v, want ErrUnavailable (and no auto-creation)", err)
 	}
+}
+
+// BenchmarkIntegrationKafkaPublish publishes batches of 1,000 generated
+// stories straight through the Kafka publisher (no HTTP, no parsing) and
+// reports articles per second.
+func BenchmarkIntegrationKafkaPublish(b *testing.B) {
+	brokers := testenv.KafkaBrokers(b)
+	topic := publishtest.Topic(b, brokers, 4)
+	k, err := publish.NewKafka(publish.KafkaConfig{Brokers: brokers, Topic: topic})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer k.Close()
+	gen := storygen.New(3, "bench-wire")
+	batch := make([]*article.Article, 1000)
+	for i := range batch {
+		batch[i] = gen.Story(i)
+		batch[i].IngestedAt = time.Now().UTC()
+	}
+	ctx := context.Background()
+	start := time.Now()
+	n := 0
+	for b.Loop() {
+		if err := k.Publish(ctx, batch); err != nil {
+			b.Fatal(err)
+		}
+		n += len(batch)
+	}
+	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "articles/s")
 }
