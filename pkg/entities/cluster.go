@@ -36,15 +36,19 @@ func (d *doc) firstNameGender(m *mention) int8 {
 func compatible(g, h int8) bool { return g == genderUnknown || h == genderUnknown || g == h }
 
 // clusterPersons groups person mentions. A name that is not the end of a
-// longer name in the story is a full name with its own cluster; a shorter
-// form (surname, "de Mistura") joins a full name ending in it, choosing the
-// most recently mentioned candidate, else the nearest one that follows, and
-// skipping candidates whose gender contradicts the mention's honorific. A
-// form no full name fits opens a surname cluster of its own.
+// longer name in the story (nor the lone first name of one) is a full name
+// with its own cluster; a full name differing from exactly one longer one
+// only by middle words joins it. A shorter form (surname, "de Mistura")
+// joins a full name ending in it, choosing the most recently mentioned
+// candidate, else the nearest one that follows, and skipping candidates
+// whose gender contradicts the mention's honorific; a lone first name joins
+// the one full name starting with it. A form no full name fits opens a
+// surname cluster of its own.
 func (d *doc) clusterPersons() {
 	// suffixes holds every proper token-suffix of a person key, and
 	// positions the token indexes where each key is mentioned, in order.
 	suffixes := make(map[string]bool)
+	firsts := make(map[string]bool) // first words of multi-word person keys
 	d.positions = make(map[string][]int)
 	for i := range d.ments {
 		m := &d.ments[i]
@@ -52,6 +56,9 @@ func (d *doc) clusterPersons() {
 			continue
 		}
 		d.positions[m.key] = append(d.positions[m.key], m.from)
+		if m.ntok >= 2 {
+			firsts[firstWord(m.key)] = true
+		}
 		for k := m.key; ; {
 			sp := strings.IndexByte(k, ' ')
 			if sp < 0 {
@@ -66,7 +73,7 @@ func (d *doc) clusterPersons() {
 	seen := make(map[string]bool)
 	for i := range d.ments {
 		m := &d.ments[i]
-		if m.typ == article.TypePerson && !seen[m.key] && !suffixes[m.key] {
+		if m.typ == article.TypePerson && !seen[m.key] && !suffixes[m.key] && (m.ntok > 1 || !firsts[m.key]) {
 			seen[m.key] = true
 			fulls = append(fulls, m)
 		}
@@ -98,12 +105,17 @@ func (d *doc) clusterPersons() {
 	}
 	full := make(map[string]int)
 	d.fullBySuffix = make(map[string][]int)
+	d.fullByFirst = make(map[string][]int)
 	for _, m := range fulls {
 		if _, ok := alias[m.key]; ok {
 			continue
 		}
 		c := d.newCluster(m)
 		full[m.key] = c
+		if m.ntok >= 2 {
+			fw := firstWord(m.key)
+			d.fullByFirst[fw] = append(d.fullByFirst[fw], c)
+		}
 		for k := m.key; ; {
 			sp := strings.IndexByte(k, ' ')
 			if sp < 0 {
@@ -164,13 +176,11 @@ func (d *doc) clusterPersons() {
 func (d *doc) pickPerson(m *mention, surnames []int) int {
 	best, bestLast := -1, -1
 	next, nextFirst := -1, int(^uint(0)>>1)
-	nCand := 0
 	consider := func(c int) {
 		cl := &d.clusters[c]
 		if !compatible(m.gender, cl.gender) {
 			return
 		}
-		nCand++
 		if cl.last >= 0 && cl.last < m.from && cl.last > bestLast {
 			best, bestLast = c, cl.last
 		}
@@ -189,7 +199,20 @@ func (d *doc) pickPerson(m *mention, surnames []int) int {
 	if best >= 0 {
 		return best
 	}
-	return next
+	if next >= 0 || m.ntok != 1 {
+		return next
+	}
+	// A lone first name ("Hillary") names the one full name starting with it.
+	only := -1
+	for _, c := range d.fullByFirst[m.key] {
+		if compatible(m.gender, d.clusters[c].gender) {
+			if only >= 0 {
+				return -1
+			}
+			only = c
+		}
+	}
+	return only
 }
 
 // firstMention returns the token index of the first person mention with key
@@ -236,6 +259,7 @@ func (d *doc) clusterOthers() {
 	// proper multi-word endings.
 	byInitials := make(map[string][]int)
 	byEnding := make(map[string][]int)
+	byFirst := make(map[string][]int)
 	var sb strings.Builder
 	for _, c := range ids {
 		cl := &d.clusters[c]
@@ -246,6 +270,10 @@ func (d *doc) clusterOthers() {
 		initials(&sb, cl.name)
 		if sb.Len() >= 2 {
 			byInitials[sb.String()] = append(byInitials[sb.String()], c)
+		}
+		if cl.typ == article.TypeOrganization {
+			fw := firstWord(cl.key)
+			byFirst[fw] = append(byFirst[fw], c)
 		}
 		for k := cl.key; ; {
 			sp := strings.IndexByte(k, ' ')
@@ -262,6 +290,9 @@ func (d *doc) clusterOthers() {
 		switch {
 		case cl.nameTok == 1 && isAcronym(cl.name):
 			cands = byInitials[cl.key]
+		case cl.nameTok == 1 && cl.typ == article.TypeOrganization && d.genericFree(cl.key):
+			// "Hofstra" for "Hofstra University".
+			cands = byFirst[cl.key]
 		case cl.nameTok >= 2:
 			for _, o := range byEnding[cl.key] {
 				if d.clusters[o].typ == cl.typ {
@@ -283,6 +314,12 @@ func (d *doc) clusterOthers() {
 		}
 		m.typ = d.clusters[m.cluster].typ
 	}
+}
+
+// genericFree reports whether a one-word key is specific enough to stand for
+// a longer organisation name starting with it (not "National", "Foreign").
+func (d *doc) genericFree(key string) bool {
+	return classOf(key)&(clsModifier|clsOffice|clsTitle|clsRoleNoun|clsFunction|clsDeterminer) == 0
 }
 
 // initials writes the lowercase initials of the capitalised words of name

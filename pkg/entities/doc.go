@@ -73,6 +73,7 @@ type doc struct {
 
 	positions    map[string][]int // person key -> token indexes of its mentions
 	fullBySuffix map[string][]int // surname form -> full-name clusters ending in it
+	fullByFirst  map[string][]int // first word -> full-name clusters starting with it
 }
 
 func newDoc(body string, toks []text.Token, sents []text.Sentence) *doc {

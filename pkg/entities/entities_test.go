@@ -208,6 +208,15 @@ func TestResolveGrouping(t *testing.T) {
 			want: []want{{"Tom Jones", "PER", "singer", []string{"Tom Jones"}}},
 		},
 		{
+			name: "lone first name and short organisation name",
+			in:   "[PER Hillary Clinton] spoke at [ORG Hofstra University]. [PER Hillary] thanked [ORG Hofstra]. [PER John Kerry] and [PER John Kirby] met [PER John].",
+			want: []want{
+				{"Hillary Clinton", "PER", "", []string{"Hillary Clinton", "Hillary"}},
+				{"Hofstra University", "ORG", "", []string{"Hofstra University", "Hofstra"}},
+				{"John", "PER", "", []string{"John"}},
+			},
+		},
+		{
 			name:  "title alone is no person",
 			in:    "The [PER President] met [PER Foreign Minister] aides.",
 			count: -1,
