@@ -63,10 +63,29 @@ func (d *doc) classify(c *candidate) string {
 	if words <= 6 && capWords == words && !adjacent {
 		return article.QuoteNonSpeech // a title or slogan
 	}
-	if embedded {
+	if embedded && !(words >= minComplementWords && adjacent && d.endsItsSentence(q)) {
 		return article.QuotePartial
 	}
 	return article.QuoteDirect
+}
+
+// minComplementWords is the length from which a quotation that completes
+// its cue's sentence counts as direct ("argued that “only Cruz can win.”").
+const minComplementWords = 6
+
+// endsItsSentence reports whether the quotation runs to the end of its
+// sentence: it ends with terminal punctuation inside the marks, or the
+// token after the closing mark ends the sentence.
+func (d *doc) endsItsSentence(q rawQuote) bool {
+	switch d.lastRune(q) {
+	case '.', '?', '!':
+		return true
+	}
+	if q.close < 0 {
+		return true
+	}
+	i := d.tokAt(q.close + 1)
+	return i >= len(d.toks) || d.endsSentence(i) || d.para(d.toks[i].Start) != d.para(q.close)
 }
 
 // startsUpper reports whether the first letter of the quotation is upper
