@@ -22,6 +22,11 @@ type doc struct {
 // body is tokenized here.
 func newDoc(body string, toks []text.Token) *doc {
 	d := &doc{r: []rune(body), toks: toks}
+	if strings.Contains(body, "''") && normalizeDoubleApostrophes(d.r) {
+		// Newspaper style ''…'': read with the marks normalized, same
+		// offsets.
+		body = string(d.r)
+	}
 	if d.toks == nil {
 		d.toks = text.Tokenize(body)
 	}
@@ -34,6 +39,28 @@ func newDoc(body string, toks []text.Token) *doc {
 		}
 	}
 	return d
+}
+
+// normalizeDoubleApostrophes rewrites each pair of straight apostrophes
+// used as a double quote mark (''Yes,'' he said) into a straight double
+// mark and a space, in place: the mark on the inner side, so the runes and
+// offsets of the quoted words do not move. It reports whether it changed
+// anything.
+func normalizeDoubleApostrophes(r []rune) bool {
+	changed := false
+	for i := 0; i+1 < len(r); i++ {
+		if r[i] != '\'' || r[i+1] != '\'' || at(r, i+2) == '\'' {
+			continue
+		}
+		if p := at(r, i-1); unicode.IsSpace(p) || isOpenBracket(p) || isDouble(p) {
+			r[i], r[i+1] = ' ', '"'
+		} else {
+			r[i], r[i+1] = '"', ' '
+		}
+		changed = true
+		i++
+	}
+	return changed
 }
 
 // para returns the paragraph number of rune index pos.
