@@ -283,10 +283,12 @@ func (d *doc) normalise(code uint8, from, to int) (int, int, bool) {
 	if !upperFirst(d.toks[to-1].Text) {
 		return 0, 0, false
 	}
-	if to-from == 1 && d.cls[from]&(clsHonorific|clsTitle|clsOffice|clsRoleNoun|clsFunction) != 0 {
-		return 0, 0, false // "President" alone is no name
+	for i := from; i < to; i++ {
+		if d.cls[i]&(clsHonorific|clsTitle|clsOffice|clsRoleNoun|clsModifier|clsFunction) == 0 {
+			return from, to, true
+		}
 	}
-	return from, to, true
+	return 0, 0, false // "President" or "Senior Fellow" alone is no name
 }
 
 // sortMentions orders mentions by position.
@@ -395,10 +397,17 @@ func (d *doc) personTail(m *mention, per map[string]bool) int {
 // them (the first one on a tie).
 func (d *doc) unifyTypes() {
 	perEvidence := make(map[string]bool)
+	firstNames := make(map[string]string) // first word -> the one full key with it ("" if several)
 	for i := range d.ments {
 		m := &d.ments[i]
 		if m.typ != article.TypePerson || m.ntok < 2 {
 			continue
+		}
+		fw := m.key[:strings.IndexByte(m.key, ' ')]
+		if k, ok := firstNames[fw]; !ok {
+			firstNames[fw] = m.key
+		} else if k != m.key {
+			firstNames[fw] = ""
 		}
 		for k := m.key; ; {
 			perEvidence[k] = true
@@ -426,6 +435,11 @@ func (d *doc) unifyTypes() {
 	for i := range d.ments {
 		m := &d.ments[i]
 		if perEvidence[m.key] {
+			m.typ = article.TypePerson
+			continue
+		}
+		if m.ntok == 1 && m.typ != article.TypeLocation && firstNames[m.key] != "" {
+			// "Donald" tagged ORG in a story about Donald Trump.
 			m.typ = article.TypePerson
 			continue
 		}

@@ -217,6 +217,15 @@ func TestResolveGrouping(t *testing.T) {
 			},
 		},
 		{
+			name: "affiliation stripped, first name retyped",
+			in:   "[PER Democrat Hillary Clinton] spoke. [PER Hillary Clinton] left. [ORG Hillary] won. [PER Senior Fellow] [PER Ann Bell] agreed.",
+			want: []want{
+				{"Hillary Clinton", "PER", "", []string{"Hillary Clinton", "Hillary Clinton", "Hillary"}},
+				{"Ann Bell", "PER", "Senior Fellow", []string{"Ann Bell"}},
+			},
+			nope: []string{"Democrat Hillary Clinton", "Senior Fellow", "Hillary"},
+		},
+		{
 			name:  "title alone is no person",
 			in:    "The [PER President] met [PER Foreign Minister] aides.",
 			count: -1,

@@ -49,7 +49,9 @@ func init() {
 		gen'l chairman chairwoman chairperson spokesman spokeswoman spokesperson ambassador
 		envoy coach chief deputy vice acting interim former foreign interior defence defense
 		secretary-general attorney-general congressman congresswoman councillor councilman
-		commissioner inspector supt supt. insp insp. officer director ceo cfo`)
+		commissioner inspector supt supt. insp insp. officer director ceo cfo democrat
+		republican democratic libertarian gop tory labour conservative liberal socialist
+		senior fellow`)
 	addWords(clsRoleNoun, `president president-elect minister secretary chancellor premier
 		general senator representative governor mayor king queen prince princess pope emperor
 		empress sheikh sheik emir sultan ayatollah imam archbishop bishop cardinal rabbi judge
@@ -67,7 +69,7 @@ func init() {
 		scientist researcher doctor surgeon teacher activist campaigner banker investor
 		entrepreneur businessman businesswoman billionaire tycoon magnate boss partner player
 		forward winger quarterback pitcher batsman bowler driver champion athlete boxer golfer
-		rapper comedian presenter host broadcaster historian spokesmen`)
+		rapper comedian presenter host broadcaster historian spokesmen fellow`)
 	addWords(clsCorporate, `inc inc. corp corp. co co. ltd ltd. plc llc l.l.c. ag sa s.a. nv
 		n.v. gmbh spa s.p.a. bv pty`)
 	addWords(clsModifier, `foreign interior defence defense finance home economy trade
