@@ -3,6 +3,7 @@ package entities
 import (
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/wirestream/wirestream/pkg/article"
@@ -156,17 +157,20 @@ func (d *doc) slice(from, to int) string {
 }
 
 // tokKey appends the matching key of one token to sb: lowercase, with the
-// dots of an acronym removed ("U.S." -> "us").
+// dots of an acronym removed ("U.S." -> "us") and typographic apostrophes
+// made straight ("O’Neill" -> "o'neill").
 func tokKey(sb *strings.Builder, t string) {
 	acr := isAcronym(t)
 	for _, c := range t {
-		if acr && c == '.' {
+		switch {
+		case acr && c == '.':
 			continue
-		}
-		if c >= 'A' && c <= 'Z' {
+		case c >= 'A' && c <= 'Z':
 			c += 'a' - 'A'
-		} else if c >= utf8.RuneSelf {
-			c = []rune(strings.ToLower(string(c)))[0]
+		case c == '’' || c == '‘' || c == 'ʼ':
+			c = '\''
+		case c >= utf8.RuneSelf:
+			c = unicode.ToLower(c)
 		}
 		sb.WriteRune(c)
 	}
@@ -189,10 +193,12 @@ func tokEqual(t, w string) bool {
 	if strings.EqualFold(t, w) {
 		return true
 	}
-	if strings.IndexByte(t, '.') >= 0 && isAcronym(t) {
-		return strings.EqualFold(strings.ReplaceAll(t, ".", ""), w)
+	if !strings.ContainsAny(t, ".’‘ʼ") {
+		return false
 	}
-	return false
+	var sb strings.Builder
+	tokKey(&sb, t)
+	return sb.String() == w
 }
 
 // honorificGender returns the gender implied by an honorific just before

@@ -226,6 +226,11 @@ func TestResolveGrouping(t *testing.T) {
 			nope: []string{"Democrat Hillary Clinton", "Senior Fellow", "Hillary"},
 		},
 		{
+			name: "straight and typographic apostrophes",
+			in:   "NYPD Commissioner [PER James O’Neill] spoke. [PER O'Neill] said more. Later O’Neill left.",
+			want: []want{{"James O’Neill", "PER", "NYPD Commissioner", []string{"James O’Neill", "O'Neill", "O’Neill"}}},
+		},
+		{
 			name:  "title alone is no person",
 			in:    "The [PER President] met [PER Foreign Minister] aides.",
 			count: -1,
