@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/segmentio/kafka-go"
 	"github.com/wirestream/wirestream/pkg/kafkaio"
@@ -94,7 +95,8 @@ func scan(ctx context.Context, cfg kafkaio.Config, topic string, visit func(Entr
 
 // scanPartition reads offsets [from, to) of one partition.
 func scanPartition(ctx context.Context, cfg kafkaio.Config, d *kafka.Dialer, topic string, p int, from, to int64, visit func(Entry) bool) (bool, error) {
-	r := kafka.NewReader(kafka.ReaderConfig{Brokers: cfg.Brokers, Topic: topic, Partition: p, Dialer: d, MinBytes: 1, MaxBytes: 10 << 20})
+	r := kafka.NewReader(kafka.ReaderConfig{Brokers: cfg.Brokers, Topic: topic, Partition: p, Dialer: d,
+		MinBytes: 1, MaxBytes: 10 << 20, MaxWait: 250 * time.Millisecond}) // a short MaxWait keeps Close fast
 	defer r.Close()
 	if err := r.SetOffset(from); err != nil {
 		return false, fmt.Errorf("dlq scan %s/%d: %w", topic, p, err)
