@@ -145,6 +145,20 @@ func New(cfg Config, pub publish.Publisher, log *zap.Logger) (*Poller, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Forget feeds no longer configured and trim each to MaxSeen, so the
+	// state file stays bounded.
+	configured := map[string]bool{}
+	for _, f := range feeds {
+		configured[f.URL] = true
+	}
+	for u, fs := range st.Feeds {
+		if !configured[u] {
+			delete(st.Feeds, u)
+		} else if over := len(fs.Seen) - cfg.MaxSeen; over > 0 {
+			fs.Seen = append([]string(nil), fs.Seen[over:]...)
+			fs.index = nil
+		}
+	}
 	return &Poller{cfg: cfg, pub: pub, log: log, state: st, sched: make([]schedule, len(feeds))}, nil
 }
 
