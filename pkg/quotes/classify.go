@@ -43,7 +43,8 @@ func (d *doc) classify(c *candidate) string {
 	if len(q.spans) > 1 && q.close >= 0 && d.para(q.spans[0].start) == d.para(q.spans[len(q.spans)-1].start) {
 		return article.QuoteDirect // interrupted by its attribution
 	}
-	adjacent := c.attr.found && !c.inherited && d.cueAdjacent(c)
+	adjacent := c.attr.found && !c.inherited && (d.cueAdjacent(c) ||
+		(lastL == "," || lastL == ":") && c.attr.cue.b <= d.tokAt(q.open))
 	upper := d.startsUpper(q)
 	embedded := c.left.b > c.left.a
 	switch {

@@ -32,7 +32,8 @@ var speechLemmas = []string{
 	"venture", "recite", "relay", "alert", "tout", "trumpet", "read",
 	"shoot", "fire", "hit", "push", "insinuate", "retweet", "blog",
 	"muse", "gripe", "bemoan", "decry", "denounce", "vent", "lash",
-	"inquire", "query", "pose", "greet", "toast", "reassure", "demur",
+	"inquire", "query", "pose", "greet", "toast", "reassure", "demur", "beam", "admit", "surmise", "remember",
+	"retaliate", "paraphrase", "submit", "regret", "chat",
 }
 
 // irregularForms maps irregular lemmas to their other forms.
@@ -64,6 +65,10 @@ var irregularForms = map[string][]string{
 	"blog":     {"blogs", "blogged", "blogging"},
 	"retweet":  {"retweets", "retweeted", "retweeting"},
 	"text":     {"texts", "texted", "texting"},
+	"admit":    {"admits", "admitted", "admitting"},
+	"submit":   {"submits", "submitted", "submitting"},
+	"regret":   {"regrets", "regretted", "regretting"},
+	"chat":     {"chats", "chatted", "chatting"},
 }
 
 // weakCues are speech verbs that only count as a cue right next to a quote

@@ -154,11 +154,11 @@ func (d *doc) interruption(p, q rawQuote) (attribution, bool) {
 	}
 	// The gap is the attribution sentence only: it ends with punctuation
 	// (not "he said he would “…”") and no sentence ends before that.
-	if !isPunctTok(d.toks[b-1].Text) {
+	if !isPunctTok(d.toks[b-1].Text) && max(at.cue.b, at.speaker.b) != b {
 		return attribution{}, false
 	}
 	for i := a; i < b-1; i++ {
-		if isTerminalTok(d.toks[i].Text) {
+		if d.endsSentence(i) || tailBreaks[d.low(i)] {
 			return attribution{}, false
 		}
 	}
@@ -170,6 +170,10 @@ func (d *doc) interruption(p, q rawQuote) (attribution, bool) {
 	}
 	return at, true
 }
+
+// tailBreaks are words that start a new clause after an attribution ("she
+// told the crowd, then referred to …"), so the gap is not only attribution.
+var tailBreaks = map[string]bool{"then": true, "but": true, "before": true}
 
 // attribute finds the cue and speaker of c.
 func (d *doc) attribute(c *candidate) {
