@@ -55,9 +55,15 @@ func (d *doc) classify(c *candidate) string {
 	case speechVerbs[lastL]:
 		embedded = false
 	}
+	if d.signedBy(q) {
+		return article.QuoteNonSpeech // a headline: “…,” by Jane Doe
+	}
 	if words <= 3 {
-		if adjacent && !embedded {
-			return article.QuoteDirect
+		switch d.lastRune(q) {
+		case ',', '.', '!', '?', '…':
+			if adjacent && !embedded {
+				return article.QuoteDirect
+			}
 		}
 		return article.QuoteNonSpeech
 	}
@@ -114,4 +120,18 @@ func (d *doc) cueAdjacent(c *candidate) bool {
 		return cue.a-d.tokAt(q.close+1) <= 4
 	}
 	return open-cue.b <= 3
+}
+
+// signedBy reports whether a quotation is followed by "by" and a name: the
+// title of an article or a work ("“Met accused of …,” by Post's Jane Doe").
+func (d *doc) signedBy(q rawQuote) bool {
+	if q.close < 0 {
+		return false
+	}
+	i := d.tokAt(q.close + 1)
+	if i < len(d.toks) && d.toks[i].Text == "," {
+		i++
+	}
+	return i+1 < len(d.toks) && d.low(i) == "by" && isCap(d.toks[i+1].Text) &&
+		d.para(d.toks[i].Start) == d.para(q.close)
 }
