@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -144,4 +145,73 @@ func BenchmarkEnrichNDJSON(b *testing.B) {
 		}
 	}
 	b.ReportMetric(64*float64(b.N)/b.Elapsed().Seconds(), "articles/s")
+}
+
+func TestEnrichFile(t *testing.T) {
+	dir := t.TempDir()
+	in := dir + "/in.ndjson"
+	out := dir + "/out.ndjson"
+	data := `{"id":"a","body":"Ann Lee spoke."}` + "\n" + `{"id":"b"}` + "\n"
+	if err := os.WriteFile(in, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := testEnricher(2).EnrichFile(context.Background(), in, out)
+	var bad *BadLinesError
+	if !errors.As(err, &bad) || bad.Count != 1 {
+		t.Fatalf("want one bad line, got %v", err)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(string(got)), "\n"); len(lines) != 2 || !strings.Contains(lines[1], `"line":2`) {
+		t.Errorf("output:\n%s", got)
+	}
+	// A missing input fails without creating the output.
+	if err := testEnricher(1).EnrichFile(context.Background(), dir+"/nope", dir+"/out2"); err == nil {
+		t.Error("want an error for a missing input")
+	}
+	if _, err := os.Stat(dir + "/out2"); !os.IsNotExist(err) {
+		t.Errorf("output created for a failed run: %v", err)
+	}
+	// A cancelled run leaves no temporary or partial file behind.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := testEnricher(1).EnrichFile(ctx, in, dir+"/out3"); !errors.Is(err, context.Canceled) {
+		t.Errorf("want context.Canceled, got %v", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("want only in and out in %s, got %d entries", dir, len(entries))
+	}
+}
+
+func FuzzEnrichNDJSON(f *testing.F) {
+	f.Add([]byte(`{"id":"a","body":"Ann Lee said “hi”."}` + "\n\n" + `{"id":"b","body":1}` + "\n" + `nonsense`))
+	f.Add([]byte(`{"id":"a","body":"x","entities":[{"name":"y"}]}` + "\r\n" + `{"id":"","body":""}`))
+	f.Add([]byte(`{"id":"a","body":"Tom Bell","version":"x"} {}` + "\n" + `[1,2]`))
+	e := testEnricher(2)
+	f.Fuzz(func(t *testing.T, in []byte) {
+		want := 0
+		for _, l := range bytes.Split(in, []byte("\n")) {
+			if len(bytes.TrimSpace(l)) > 0 {
+				want++
+			}
+		}
+		var out bytes.Buffer
+		err := e.EnrichNDJSON(context.Background(), bytes.NewReader(in), &out)
+		var bad *BadLinesError
+		if err != nil && !errors.As(err, &bad) {
+			t.Fatalf("unexpected error: %v", err)
+		}
+		got := bytes.Count(out.Bytes(), []byte("\n"))
+		if got != want {
+			t.Fatalf("%d output lines for %d non-blank input lines", got, want)
+		}
+		for _, l := range bytes.Split(bytes.TrimSuffix(out.Bytes(), []byte("\n")), []byte("\n")) {
+			if len(l) > 0 && !json.Valid(l) {
+				t.Fatalf("invalid output line %q", l)
+			}
+		}
+	})
 }
