@@ -92,7 +92,7 @@ func (d *doc) endsItsSentence(q rawQuote) bool {
 		return true
 	}
 	i := d.tokAt(q.close + 1)
-	return i >= len(d.toks) || d.endsSentence(i) || d.para(d.toks[i].Start) != d.para(q.close)
+	return i >= len(d.toks) || d.endsSentence(i) || d.tokPara(i) != d.para(q.close)
 }
 
 // startsUpper reports whether the first letter of the quotation is upper
@@ -133,5 +133,5 @@ func (d *doc) signedBy(q rawQuote) bool {
 		i++
 	}
 	return i+1 < len(d.toks) && d.low(i) == "by" && isCap(d.toks[i+1].Text) &&
-		d.para(d.toks[i].Start) == d.para(q.close)
+		d.tokPara(i) == d.para(q.close)
 }

@@ -15,7 +15,8 @@ type doc struct {
 	r      []rune
 	toks   []text.Token
 	breaks []int // rune index of the first newline of each paragraph break
-	lower  []string
+	lower  []string // lower-cased tokens, filled on demand
+	tpara  []int32  // paragraph number of each token
 }
 
 // newDoc prepares body for extraction; toks may be nil, in which case the
@@ -38,8 +39,20 @@ func newDoc(body string, toks []text.Token) *doc {
 			}
 		}
 	}
+	d.lower = make([]string, len(d.toks))
+	d.tpara = make([]int32, len(d.toks))
+	k := 0
+	for i, t := range d.toks {
+		for k < len(d.breaks) && d.breaks[k] < t.Start {
+			k++
+		}
+		d.tpara[i] = int32(k)
+	}
 	return d
 }
+
+// tokPara returns the paragraph number of token i.
+func (d *doc) tokPara(i int) int { return int(d.tpara[i]) }
 
 // normalizeDoubleApostrophes rewrites each pair of straight apostrophes
 // used as a double quote mark (''Yes,'' he said) into a straight double
@@ -75,12 +88,17 @@ func (d *doc) tokAt(pos int) int {
 
 // low returns token i in lower case.
 func (d *doc) low(i int) string {
+	if l := d.lower[i]; l != "" {
+		return l
+	}
 	t := d.toks[i].Text
 	for k := 0; k < len(t); k++ {
 		if c := t[k]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
-			return strings.ToLower(t)
+			t = strings.ToLower(t)
+			break
 		}
 	}
+	d.lower[i] = t
 	return t
 }
 
@@ -134,7 +152,7 @@ func (d *doc) rightWindow(pos int) window {
 	b := a
 	for b < len(d.toks) && b-a < maxRight {
 		t := d.toks[b].Text
-		if isDoubleTok(t) || d.para(d.toks[b].Start) != p {
+		if isDoubleTok(t) || d.tokPara(b) != p {
 			break
 		}
 		b++
@@ -153,7 +171,7 @@ func (d *doc) leftWindow(pos int) window {
 	a := b
 	for a > 0 && b-a < maxLeft {
 		t := d.toks[a-1].Text
-		if isDoubleTok(t) || isTerminalTok(t) || d.para(d.toks[a-1].Start) != p {
+		if isDoubleTok(t) || isTerminalTok(t) || d.tokPara(a-1) != p {
 			break
 		}
 		a--
@@ -184,11 +202,11 @@ func (d *doc) sentenceStart(b int) int {
 	if b <= 0 || b > len(d.toks) {
 		return max(0, min(b, len(d.toks)))
 	}
-	p := d.para(d.toks[b-1].Start)
+	p := d.tokPara(b-1)
 	a := b
 	for a > 0 && b-a < maxSentence {
 		t := d.toks[a-1].Text
-		if isTerminalTok(t) || d.para(d.toks[a-1].Start) != p {
+		if isTerminalTok(t) || d.tokPara(a-1) != p {
 			break
 		}
 		a--

@@ -1,12 +1,15 @@
 package quotes
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/wirestream/wirestream/pkg/article"
+	"github.com/wirestream/wirestream/pkg/testenv"
 )
 
 // checkQuotes verifies the offset contract of Extract's result.
@@ -122,5 +125,32 @@ func BenchmarkExtract(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		Extract(body, ents)
+	}
+}
+
+// BenchmarkExtractPolNeAR runs Extract over every PolNeAR dev text, real
+// news with a realistic density of quotes.
+func BenchmarkExtractPolNeAR(b *testing.B) {
+	files, err := filepath.Glob(filepath.Join(testenv.SharedDir(b, "data", "polnear", "dev", "text"), "*.txt"))
+	if err != nil || len(files) == 0 {
+		b.Skip("no PolNeAR dev texts")
+	}
+	var bodies []string
+	size := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		bodies = append(bodies, string(data))
+		size += len(data)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, body := range bodies {
+			Extract(body, nil)
+		}
 	}
 }
