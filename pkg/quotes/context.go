@@ -14,7 +14,7 @@ import (
 type doc struct {
 	r      []rune
 	toks   []text.Token
-	breaks []int // rune index of the first newline of each paragraph break
+	breaks []int    // rune index of the first newline of each paragraph break
 	lower  []string // lower-cased tokens, filled on demand
 	tpara  []int32  // paragraph number of each token
 }
@@ -55,7 +55,7 @@ func newDoc(body string, toks []text.Token) *doc {
 func (d *doc) tokPara(i int) int { return int(d.tpara[i]) }
 
 // normalizeDoubleApostrophes rewrites each pair of straight apostrophes
-// used as a double quote mark (''Yes,'' he said) into a straight double
+// used as a double quote mark (”Yes,” he said) into a straight double
 // mark and a space, in place: the mark on the inner side, so the runes and
 // offsets of the quoted words do not move. It reports whether it changed
 // anything.
@@ -202,7 +202,7 @@ func (d *doc) sentenceStart(b int) int {
 	if b <= 0 || b > len(d.toks) {
 		return max(0, min(b, len(d.toks)))
 	}
-	p := d.tokPara(b-1)
+	p := d.tokPara(b - 1)
 	a := b
 	for a > 0 && b-a < maxSentence {
 		t := d.toks[a-1].Text
