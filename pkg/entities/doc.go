@@ -156,6 +156,52 @@ func (d *doc) slice(from, to int) string {
 	return strings.Join(parts, " ")
 }
 
+// lineBreakBefore reports whether a line break separates token i from
+// token i-1 (a dateline or a paragraph break ends any role phrase).
+func (d *doc) lineBreakBefore(i int) bool {
+	if i <= 0 || i >= len(d.toks) {
+		return false
+	}
+	if d.tokByte == nil {
+		d.computeBytes()
+	}
+	a, b := d.tokByte[i-1], d.tokByte[i]
+	if a < 0 || b < 0 {
+		return false
+	}
+	a += len(d.toks[i-1].Text)
+	return a <= b && strings.IndexByte(d.body[a:b], '\n') >= 0
+}
+
+// hasLower reports whether s has a lowercase letter.
+func hasLower(s string) bool {
+	for _, c := range s {
+		if unicode.IsLower(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// preferMixedCase replaces an all-capitals canonical name (from a dateline
+// or headline, "CHICAGO") by the same name in ordinary case when the story
+// has it.
+func (d *doc) preferMixedCase() {
+	for i := range d.ments {
+		m := &d.ments[i]
+		if m.cluster < 0 || m.roleRef {
+			continue
+		}
+		cl := &d.clusters[m.cluster]
+		if hasLower(cl.name) {
+			continue
+		}
+		if t := d.slice(m.from, m.to); hasLower(t) && strings.EqualFold(t, cl.name) {
+			cl.name = t
+		}
+	}
+}
+
 // tokKey appends the matching key of one token to sb: lowercase, with the
 // dots of an acronym removed ("U.S." -> "us") and typographic apostrophes
 // made straight ("O’Neill" -> "o'neill").

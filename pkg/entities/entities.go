@@ -66,6 +66,7 @@ func Resolve(body string, toks []text.Token, sents []text.Sentence, spans []Span
 	d.clusterOthers()
 	d.assignRoles()
 	d.roleReferences()
+	d.preferMixedCase()
 	return d.output()
 }
 

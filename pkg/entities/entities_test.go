@@ -231,6 +231,15 @@ func TestResolveGrouping(t *testing.T) {
 			want: []want{{"James O’Neill", "PER", "NYPD Commissioner", []string{"James O’Neill", "O'Neill", "O’Neill"}}},
 		},
 		{
+			name: "dateline capitals and line breaks",
+			in:   "[LOC CHICAGO] 1996-08-22\nReuters reporter [PER Ann Bell] wrote from [LOC Chicago].\nKOMPAS\nIndonesian President [PER Suharto] spoke.",
+			want: []want{
+				{"Chicago", "LOC", "", []string{"CHICAGO", "Chicago"}},
+				{"Ann Bell", "PER", "Reuters reporter", []string{"Ann Bell"}},
+				{"Suharto", "PER", "Indonesian President", []string{"Suharto"}},
+			},
+		},
+		{
 			name:  "title alone is no person",
 			in:    "The [PER President] met [PER Foreign Minister] aides.",
 			count: -1,

@@ -31,7 +31,7 @@ walk:
 		t := d.toks[j].Text
 		c := d.cls[j]
 		switch {
-		case d.isPER(j):
+		case d.isPER(j) || d.lineBreakBefore(j+1):
 			break walk
 		case !isWordToken(t):
 			if isPossessive(t) && j-1 >= s0 && upperFirst(d.toks[j-1].Text) {
@@ -75,7 +75,7 @@ func (d *doc) apposition(to int) (int, int) {
 		case ",", ".", ";", ":", ")", "—", "–", "--":
 			return d.validRole(start, i)
 		}
-		if i-start >= maxRoleTokens || d.isPER(i) || d.cls[i]&clsClauseWord != 0 ||
+		if i-start >= maxRoleTokens || d.isPER(i) || d.cls[i]&clsClauseWord != 0 || d.lineBreakBefore(i) ||
 			!isWordToken(t) && !isPossessive(t) {
 			return 0, 0
 		}
