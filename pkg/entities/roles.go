@@ -105,7 +105,8 @@ func (d *doc) validRole(start, end int) (int, int) {
 }
 
 // assignRoles captures the roles of every person mention and gives each
-// person the fullest one (most tokens, first on a tie).
+// person the fullest one (most tokens, first on a tie; all-capitals roles
+// only when there is no other).
 func (d *doc) assignRoles() {
 	for i := range d.ments {
 		m := &d.ments[i]
@@ -120,8 +121,14 @@ func (d *doc) assignRoles() {
 			continue
 		}
 		m.roleFrom, m.roleTo = a, b
-		if cl := &d.clusters[m.cluster]; b-a > cl.roleLen {
-			cl.role, cl.roleLen = d.slice(a, b), b-a
+		// Roles in capitals (headlines) rank below roles in ordinary case.
+		role := d.slice(a, b)
+		rank := b - a
+		if !hasLower(role) {
+			rank -= maxRoleTokens
+		}
+		if cl := &d.clusters[m.cluster]; cl.role == "" || rank > cl.roleLen {
+			cl.role, cl.roleLen = role, rank
 		}
 	}
 }
