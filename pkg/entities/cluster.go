@@ -160,7 +160,6 @@ func (d *doc) clusterPersons() {
 		}
 		if c < 0 {
 			c = d.newCluster(m)
-			d.clusters[c].surname = true
 			surname[m.key] = append(surname[m.key], c)
 		}
 		m.cluster = c

@@ -41,7 +41,6 @@ type mention struct {
 	gender   int8
 	cluster  int
 	roleRef  bool // a role reference such as "the Russian Foreign Minister"
-	fixUp    bool // added by the document-level fix-up layer
 	roleFrom int  // captured role tokens [roleFrom, roleTo), if any
 	roleTo   int
 }
@@ -56,9 +55,8 @@ type cluster struct {
 	last     int // token index of the latest mention seen while clustering
 	count    int
 	role     string
-	roleLen  int
-	surname  bool // a PER cluster opened by a surname that matched no full name
-	redirect int  // merged into this cluster (non-PER merges), or -1
+	roleLen  int // rank of role: its token count, lowered for all-capitals roles
+	redirect int // merged into this cluster (non-PER merges), or -1
 }
 
 // doc holds the per-story working state of Resolve.
@@ -559,7 +557,6 @@ func (d *doc) fixUp() {
 				continue
 			}
 			m := d.newMention(f.typ, i, to)
-			m.fixUp = true
 			d.ments = append(d.ments, m)
 			d.markOwner(&d.ments[len(d.ments)-1])
 			added = true
