@@ -25,8 +25,9 @@ func newDoc(body string, toks []text.Token) *doc {
 	d := &doc{r: []rune(body), toks: toks}
 	if strings.Contains(body, "''") && normalizeDoubleApostrophes(d.r) {
 		// Newspaper style ''…'': read with the marks normalized, same
-		// offsets.
+		// offsets; tokens of the original body would split the marks.
 		body = string(d.r)
+		d.toks = nil
 	}
 	if d.toks == nil {
 		d.toks = text.Tokenize(body)

@@ -7,7 +7,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/wirestream/wirestream/pkg/article"
+	"github.com/wirestream/wirestream/pkg/entities"
+	"github.com/wirestream/wirestream/pkg/ner"
 	"github.com/wirestream/wirestream/pkg/testenv"
+	"github.com/wirestream/wirestream/pkg/text"
 )
 
 // person describes a hand-made entity: its canonical name, type, role and
@@ -58,13 +61,40 @@ var kerryPeople = []person{
 	{"Staffan de Mistura", article.TypePerson, "UN envoy", []string{"Staffan de Mistura", "de Mistura", "De Mistura"}},
 }
 
+// pipelineEntities runs the project's tagger and entity grouping on body,
+// as the enrich service does.
+func pipelineEntities(body string) ([]text.Token, []article.Entity) {
+	toks := text.Tokenize(body)
+	sents := text.Sentences(body, toks)
+	tagged := ner.Default().TagDocument(body, toks, sents)
+	spans := make([]entities.Span, 0, len(tagged))
+	for _, s := range tagged {
+		spans = append(spans, entities.Span{Type: s.Type, From: s.From, To: s.To})
+	}
+	return toks, entities.Resolve(body, toks, sents, spans)
+}
+
+// TestKerryMoscow checks the seven speech quotes of the fixture twice: with
+// entities written by hand, and with the entities pkg/ner and pkg/entities
+// find.
 func TestKerryMoscow(t *testing.T) {
 	data, err := os.ReadFile(testenv.SharedDir(t, "fixtures", "wire", "kerry-moscow.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	body := string(data)
-	qs := Extract(body, entitiesFor(body, kerryPeople))
+	t.Run("hand-made entities", func(t *testing.T) {
+		checkKerry(t, body, Extract(body, entitiesFor(body, kerryPeople)))
+	})
+	t.Run("tagger and entities", func(t *testing.T) {
+		toks, ents := pipelineEntities(body)
+		checkKerry(t, body, ExtractTokens(body, toks, ents))
+	})
+}
+
+// checkKerry asserts the expected quotes of the kerry-moscow fixture.
+func checkKerry(t *testing.T, body string, qs []article.Quote) {
+	t.Helper()
 	want := []struct {
 		start   string // first words of the quote
 		speaker string

@@ -9,6 +9,7 @@ import (
 
 // resolver maps speaker phrases to the story's entities.
 type resolver struct {
+	r    []rune
 	ents []article.Entity
 	ms   []entMention // every entity mention, by start
 }
@@ -37,7 +38,7 @@ var roleNouns = map[string]bool{
 }
 
 func newResolver(d *doc, ents []article.Entity) *resolver {
-	r := &resolver{ents: ents}
+	r := &resolver{r: d.r, ents: ents}
 	for i, e := range ents {
 		for _, m := range e.Mentions {
 			if m.Start >= 0 && m.End > m.Start && m.End <= len(d.r) {
@@ -56,11 +57,29 @@ func (r *resolver) resolve(m *article.Mention, before int) (*article.Entity, *ar
 	if len(r.ents) == 0 {
 		return nil, nil
 	}
-	// An entity mention inside the phrase: the one nearest its end.
-	best := -1
+	// An entity mention inside the phrase: a person before an organisation
+	// before anything else, the one nearest the phrase's end among equals.
+	// A place or other name counts only when it is the whole phrase ("Russia
+	// said"), not a modifier ("the New York businessman").
+	best, bestRank := -1, 0
 	for i := sort.Search(len(r.ms), func(i int) bool { return r.ms[i].m.End > m.Start }); i < len(r.ms) && r.ms[i].m.Start < m.End; i++ {
-		if r.ms[i].m.End > m.Start {
-			best = i
+		em := r.ms[i].m
+		if em.End <= m.Start || em.End < m.End && r.possessive(em.End) {
+			continue // "Obama's former strategist" is not Obama
+		}
+		rank := 1
+		switch r.ents[r.ms[i].ent].Type {
+		case article.TypePerson:
+			rank = 3
+		case article.TypeOrganization:
+			rank = 2
+		default:
+			if em.Start > m.Start || em.End < m.End {
+				continue
+			}
+		}
+		if rank >= bestRank {
+			best, bestRank = i, rank
 		}
 	}
 	if best >= 0 {
@@ -102,6 +121,11 @@ func (r *resolver) resolve(m *article.Mention, before int) (*article.Entity, *ar
 		}
 	}
 	return nil, nil
+}
+
+// possessive reports whether the body has 's or ’s at rune offset i.
+func (r *resolver) possessive(i int) bool {
+	return i+1 < len(r.r) && (r.r[i] == '\'' || r.r[i] == '’') && (r.r[i+1] == 's' || r.r[i+1] == 'S')
 }
 
 // lastBefore returns the end of the last mention of entity idx before
