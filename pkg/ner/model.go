@@ -12,12 +12,28 @@ import (
 
 // model holds the quantised weights of the linear-chain tagger: one row of
 // numTags int16 weights per hashed feature, and float transition scores
-// (row numTags is the sentence start).
+// (row numTags is the sentence start). Most hashed rows are zero, so only
+// non-zero rows are stored, packed, behind an index.
 type model struct {
 	bits  uint
-	w     []int16
+	index []int32  // hashed row -> packed row (0: the all-zero row)
+	ids   []uint32 // packed row p (p >= 1) is hashed row ids[p-1]
+	w     []int16  // packed rows, numTags weights each; row 0 is zero
 	scale float32
 	trans [(numTags + 1) * numTags]float32
+}
+
+// newModel returns an empty model with 1<<bits hashed rows.
+func newModel(bits uint) *model {
+	return &model{bits: bits, index: make([]int32, 1<<bits), w: make([]int16, numTags), scale: 1}
+}
+
+// addRow stores the weights of hashed row r; rows must be added in
+// increasing order and only when non-zero.
+func (m *model) addRow(r int, row []int16) {
+	m.index[r] = int32(len(m.ids) + 1)
+	m.ids = append(m.ids, uint32(r))
+	m.w = append(m.w, row...)
 }
 
 // modelMagic starts every model file.
@@ -32,7 +48,11 @@ func (m *model) emissions(feats []uint32, offs []int32, e []float32) {
 	for i := 0; i < n; i++ {
 		var acc [numTags]int32
 		for _, r := range feats[offs[i]:offs[i+1]] {
-			row := m.w[int(r)*numTags : int(r)*numTags+numTags]
+			p := int(m.index[r])
+			if p == 0 {
+				continue
+			}
+			row := m.w[p*numTags : p*numTags+numTags]
 			for k := range acc {
 				acc[k] += int32(row[k])
 			}
@@ -107,15 +127,24 @@ func quantise(bits uint, w []float32, trans []float32, prune float32) *model {
 			max = v
 		}
 	}
-	m := &model{bits: bits, w: make([]int16, len(w)), scale: 1}
+	m := newModel(bits)
 	if max > 0 {
 		m.scale = max / 32767
 	}
-	for i, v := range w {
-		if v < prune && v > -prune {
-			continue
+	var row [numTags]int16
+	for r := 0; r < len(w)/numTags; r++ {
+		nz := false
+		for k, v := range w[r*numTags : (r+1)*numTags] {
+			row[k] = 0
+			if v < prune && v > -prune {
+				continue
+			}
+			row[k] = int16(math.Round(float64(v / m.scale)))
+			nz = nz || row[k] != 0
 		}
-		m.w[i] = int16(math.Round(float64(v / m.scale)))
+		if nz {
+			m.addRow(r, row[:])
+		}
 	}
 	copy(m.trans[:], trans)
 	return m
@@ -167,24 +196,14 @@ func (m *model) writeBody(bw *bufio.Writer) {
 	uv(uint64(m.bits))
 	binary.Write(bw, binary.LittleEndian, m.scale)
 	binary.Write(bw, binary.LittleEndian, m.trans[:])
-	rows := len(m.w) / numTags
-	nz := 0
-	for r := 0; r < rows; r++ {
-		if rowMask(m.w[r*numTags:(r+1)*numTags]) != 0 {
-			nz++
-		}
-	}
-	uv(uint64(nz))
+	uv(uint64(len(m.ids)))
 	last := 0
-	for r := 0; r < rows; r++ {
-		row := m.w[r*numTags : (r+1)*numTags]
-		mask := rowMask(row)
-		if mask == 0 {
-			continue
-		}
+	for p, id := range m.ids {
+		r := int(id)
+		row := m.w[(p+1)*numTags : (p+2)*numTags]
 		uv(uint64(r - last))
 		last = r
-		uv(uint64(mask))
+		uv(uint64(rowMask(row)))
 		for _, v := range row {
 			if v != 0 {
 				sv(int64(v))
@@ -286,7 +305,7 @@ func readBody(br *bufio.Reader) (*model, error) {
 	if err != nil || bitsN < 8 || bitsN > maxModelBits {
 		return bad("table size", err)
 	}
-	m := &model{bits: uint(bitsN)}
+	m := newModel(uint(bitsN))
 	if err := binary.Read(br, binary.LittleEndian, &m.scale); err != nil {
 		return bad("scale", err)
 	}
@@ -298,19 +317,21 @@ func readBody(br *bufio.Reader) (*model, error) {
 	if err != nil || nz > uint64(rows) {
 		return bad("row count", err)
 	}
-	m.w = make([]int16, rows*numTags)
+	m.ids = make([]uint32, 0, nz)
+	m.w = make([]int16, numTags, int(nz+1)*numTags)
 	r0 := 0
+	var row [numTags]int16
 	for i := uint64(0); i < nz; i++ {
 		d, err := binary.ReadUvarint(br)
-		if err != nil || d > uint64(rows) {
+		if err != nil || d > uint64(rows) || (i > 0 && d == 0) {
 			return bad("row index", err)
 		}
 		r0 += int(d)
 		mask, err := binary.ReadUvarint(br)
-		if err != nil || r0 >= rows || mask >= 1<<numTags {
+		if err != nil || r0 >= rows || mask == 0 || mask >= 1<<numTags {
 			return bad("row mask", err)
 		}
-		row := m.w[r0*numTags : (r0+1)*numTags]
+		row = [numTags]int16{}
 		for k := range row {
 			if mask&(1<<k) == 0 {
 				continue
@@ -321,6 +342,7 @@ func readBody(br *bufio.Reader) (*model, error) {
 			}
 			row[k] = int16(v)
 		}
+		m.addRow(r0, row[:])
 	}
 	return m, nil
 }

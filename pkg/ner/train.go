@@ -208,11 +208,7 @@ func Train(ctx context.Context, train, dev io.Reader, cfg TrainConfig) (*Tagger,
 		best = best2
 	}
 	for _, st := range best.stages {
-		for r := 0; r < len(st.m.w)/numTags; r++ {
-			if rowMask(st.m.w[r*numTags:(r+1)*numTags]) != 0 {
-				res.Rows++
-			}
-		}
+		res.Rows += len(st.m.ids)
 	}
 	res.Elapsed = time.Since(start)
 	return best, res, nil
