@@ -20,7 +20,7 @@
 // At most MaxInFlight messages are un-acked at any time: when the limit is
 // reached the runner stops fetching. Pause and Resume stop and restart
 // fetching on request (for example while Elasticsearch rejects bulks).
-// Ready is false while paused, before the first fetch, or while the broker
+// Ready is false while paused, after a failed fetch, or while the broker
 // does not answer a metadata request.
 package pipeline
 
@@ -225,11 +225,14 @@ func newRunner(cfg Config, h Handler, log *zap.Logger, m *obs.Metrics, r fetcher
 	rn := &Runner{cfg: cfg, h: h, log: log, m: m, r: r, dlqw: w, ping: ping, now: time.Now,
 		tracker: NewTracker(), sem: make(chan struct{}, cfg.MaxInFlight)}
 	rn.reachable.Store(true)
+	// An idle topic has nothing to fetch: only a failed fetch makes the
+	// runner unready, not the absence of one.
+	rn.fetchedOK.Store(true)
 	return rn
 }
 
-// Ready reports whether the runner is fetching: it has started, fetched
-// successfully, is not paused, and the broker answers.
+// Ready reports whether the runner is fetching: it has started, its last
+// fetch (if any) succeeded, it is not paused, and the broker answers.
 func (r *Runner) Ready() bool {
 	return r.running.Load() && r.fetchedOK.Load() && r.reachable.Load() && !r.Paused()
 }
