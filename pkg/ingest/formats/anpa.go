@@ -26,9 +26,6 @@ var anpaUrgency = map[byte]int{'f': 1, 'b': 2, 'u': 3, 'r': 5, 'd': 6, 'a': 7, '
 
 // parseANPA parses an ANPA-1312 transmission; every SOH starts a story.
 func parseANPA(data []byte, c *ctx) ([]draft, error) {
-	if len(data) > c.limits.MaxItemBytes && len(data) > c.limits.MaxInputBytes {
-		return nil, fmt.Errorf("input is %d bytes: %w", len(data), ErrTooLarge)
-	}
 	s, err := legacyText(data, c.limits)
 	if err != nil {
 		return nil, err

@@ -271,10 +271,10 @@ func (n *node) writeBody(b *textnorm.Builder) {
 			b.Markup(k.text)
 			continue
 		}
-		if textnorm.DroppedElements[k.name] {
+		if textnorm.IsDropped(k.name) {
 			continue
 		}
-		block := textnorm.BlockElements[k.name]
+		block := textnorm.IsBlock(k.name)
 		if block {
 			b.Break()
 		}

@@ -36,30 +36,30 @@ func writeHTMLDepth(b *Builder, s string, depth int) {
 		case html.StartTagToken:
 			name, _ := z.TagName()
 			n := string(name)
-			if DroppedElements[n] {
+			if IsDropped(n) {
 				if !voidElement(n) {
 					skip++
 				}
 				continue
 			}
-			if BlockElements[n] {
+			if IsBlock(n) {
 				b.Break()
 			}
 		case html.EndTagToken:
 			name, _ := z.TagName()
 			n := string(name)
-			if DroppedElements[n] {
+			if IsDropped(n) {
 				if skip > 0 {
 					skip--
 				}
 				continue
 			}
-			if BlockElements[n] {
+			if IsBlock(n) {
 				b.Break()
 			}
 		case html.SelfClosingTagToken:
 			name, _ := z.TagName()
-			if BlockElements[string(name)] {
+			if IsBlock(string(name)) {
 				b.Break()
 			}
 		}

@@ -207,9 +207,16 @@ func splitBlank(s string) []string {
 	return out
 }
 
-// BlockElements are the element names (HTML, XHTML and NITF) that start and
-// end a paragraph.
-var BlockElements = map[string]bool{
+// IsBlock reports whether an element (HTML, XHTML or NITF local name)
+// starts and ends a paragraph.
+func IsBlock(name string) bool { return blockElements[name] }
+
+// IsDropped reports whether an element's content never reaches the text
+// (scripts, styles, document heads, embedded media and forms).
+func IsDropped(name string) bool { return droppedElements[name] }
+
+// blockElements are the element names that start and end a paragraph.
+var blockElements = map[string]bool{
 	"p": true, "div": true, "br": true, "hr": true, "li": true, "ul": true, "ol": true, "dl": true, "dt": true, "dd": true,
 	"h1": true, "h2": true, "h3": true, "h4": true, "h5": true, "h6": true, "blockquote": true, "pre": true,
 	"table": true, "tr": true, "thead": true, "tbody": true, "tfoot": true, "caption": true,
@@ -218,8 +225,8 @@ var BlockElements = map[string]bool{
 	"bq": true, "note": true, "media-caption": true, "fn": true, "main": true, "address": true,
 }
 
-// DroppedElements are the element names whose content never reaches the text.
-var DroppedElements = map[string]bool{
+// droppedElements are the element names whose content is left out.
+var droppedElements = map[string]bool{
 	"script": true, "style": true, "head": true, "title": true, "noscript": true, "template": true,
 	"iframe": true, "object": true, "embed": true, "svg": true, "math": true, "select": true, "textarea": true,
 	"button": true, "form": true, "nav": true, "media": true, "media-reference": true, "media-object": true, "media-metadata": true,
