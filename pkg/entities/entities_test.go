@@ -240,6 +240,14 @@ func TestResolveGrouping(t *testing.T) {
 			},
 		},
 		{
+			name: "no role from a clause or a headline",
+			in:   "[PER Donald Trump] Finally Endorses House Speaker [PER Paul Ryan]\n\n[PER Donald Trump], providing a boost to the first-time candidate, spoke.",
+			want: []want{
+				{"Donald Trump", "PER", "", []string{"Donald Trump", "Donald Trump"}},
+				{"Paul Ryan", "PER", "", []string{"Paul Ryan"}},
+			},
+		},
+		{
 			name:  "title alone is no person",
 			in:    "The [PER President] met [PER Foreign Minister] aides.",
 			count: -1,

@@ -19,7 +19,10 @@ func (d *doc) isLowerThe(i int) bool { return d.toks[i].Text == "the" }
 // "The Russian Foreign Minister Sergey Lavrov", "the spokesman for the
 // Kremlin Dmitry Peskov". It returns the role tokens, or an empty range.
 func (d *doc) preRole(from int) (int, int) {
-	s0, _ := d.sentBounds(from)
+	s0, s1 := d.sentBounds(from)
+	if d.titleCase(s0, s1) {
+		return 0, 0 // a headline: capitalised verbs would pass for a role
+	}
 	j := from - 1
 	if j >= s0 && d.cls[j]&clsHonorific != 0 {
 		j-- // Foreign Minister Mr Lavrov
@@ -56,6 +59,24 @@ walk:
 	return d.validRole(start, end)
 }
 
+// titleCase reports whether tokens [s0, s1) read like a title-case headline:
+// at least four words, nearly all capitalised apart from short function
+// words.
+func (d *doc) titleCase(s0, s1 int) bool {
+	words, caps := 0, 0
+	for i := s0; i < s1; i++ {
+		t := d.toks[i].Text
+		if !isWordToken(t) || d.cls[i]&(clsConnector|clsDeterminer|clsParticle) != 0 && !upperFirst(t) {
+			continue
+		}
+		words++
+		if upperFirst(t) {
+			caps++
+		}
+	}
+	return words >= 4 && caps*10 >= words*9
+}
+
 // apposition captures a role set off after a name ending at token to:
 // "Sergey Lavrov, the foreign minister, said".
 func (d *doc) apposition(to int) (int, int) {
@@ -67,6 +88,8 @@ func (d *doc) apposition(to int) (int, int) {
 	i++
 	if i < s1 && d.cls[i]&clsDeterminer != 0 {
 		i++
+	} else if i < s1 && !upperFirst(d.toks[i].Text) && d.cls[i]&(clsModifier|clsRoleNoun) == 0 {
+		return 0, 0 // a clause ("Trump, providing a boost to ..."), not a role
 	}
 	start := i
 	for ; i < s1; i++ {
