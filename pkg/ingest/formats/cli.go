@@ -76,3 +76,20 @@ func readCapped(path string, max int64) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// descriptions says in one line what each format is, for CLI help and logs.
+var descriptions = map[article.Format]string{
+	article.FormatNewsMLG2: "IPTC NewsML-G2 newsItem or newsMessage (XHTML, NITF or plain inline bodies)",
+	article.FormatNITF:     "NITF 3.x document",
+	article.FormatNinjs:    "IPTC ninjs 1.x-3.x JSON (object, array or NDJSON)",
+	article.FormatRSS:      "RSS 2.0 (or RSS 1.0 RDF) feed",
+	article.FormatAtom:     "Atom 1.0 feed or entry",
+	article.FormatANPA:     "ANPA-1312 wire transmission",
+	article.FormatIPTC7901: "IPTC 7901 wire transmission",
+	article.FormatJSON:     "Wirestream article JSON (object, array or NDJSON)",
+	article.FormatText:     "plain text (first line headline) or an HTML page",
+}
+
+// Describe returns a one-line description of format f, or "" for an
+// unknown format.
+func Describe(f article.Format) string { return descriptions[f] }

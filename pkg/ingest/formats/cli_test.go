@@ -64,3 +64,15 @@ func TestParseFilesNDJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestDescribe checks every format has a description.
+func TestDescribe(t *testing.T) {
+	for _, f := range article.Formats {
+		if Describe(f) == "" {
+			t.Errorf("no description for %s", f)
+		}
+	}
+	if Describe("fax") != "" {
+		t.Error("unknown format described")
+	}
+}
