@@ -12,6 +12,7 @@ import (
 // doc is the per-call working state: the body as runes, its tokens and its
 // paragraph breaks.
 type doc struct {
+	body   string // the body read (quote marks normalized)
 	r      []rune
 	toks   []text.Token
 	breaks []int    // rune index of the first newline of each paragraph break
@@ -32,6 +33,7 @@ func newDoc(body string, toks []text.Token) *doc {
 	if d.toks == nil {
 		d.toks = text.Tokenize(body)
 	}
+	d.body = body
 	for i := 0; i < len(d.r); i++ {
 		if d.r[i] == '\n' {
 			d.breaks = append(d.breaks, i)

@@ -113,7 +113,7 @@ func checkKerry(t *testing.T, body string, qs []article.Quote) {
 		switch q.Type {
 		case article.QuoteDirect, article.QuotePartial:
 			speech = append(speech, q)
-		default:
+		case article.QuoteNonSpeech:
 			if q.Speaker != nil {
 				t.Errorf("non-speech quote %q has speaker %v", q.Text, q.Speaker)
 			}

@@ -60,16 +60,15 @@ func Extract(body string, ents []article.Entity) []article.Quote {
 // ExtractTokens is Extract with the body's tokens already computed by
 // text.Tokenize (nil tokenizes here).
 func ExtractTokens(body string, toks []text.Token, ents []article.Entity) []article.Quote {
-	if !hasAnyMark(body) {
+	if body == "" {
 		return nil
 	}
 	d := newDoc(body, toks)
-	raws := scanMarks(d.r)
-	if len(raws) == 0 {
-		return nil
-	}
-	cands := d.join(raws)
 	res := newResolver(d, ents)
+	var cands []candidate
+	if hasAnyMark(body) {
+		cands = d.join(scanMarks(d.r))
+	}
 	out := make([]article.Quote, 0, len(cands))
 	var prev *candidate
 	run := 0
@@ -93,6 +92,25 @@ func ExtractTokens(body string, toks []text.Token, ents []article.Entity) []arti
 			prev = c
 		}
 		out = append(out, d.quote(c, res))
+	}
+	if ind := d.indirectQuotes(cands, res); len(ind) > 0 {
+		out = mergeByStart(out, ind)
+	}
+	return out
+}
+
+// mergeByStart merges two lists of quotes, each in body order.
+func mergeByStart(a, b []article.Quote) []article.Quote {
+	out := make([]article.Quote, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		if j == len(b) || i < len(a) && a[i].Spans[0].Start <= b[j].Spans[0].Start {
+			out = append(out, a[i])
+			i++
+		} else {
+			out = append(out, b[j])
+			j++
+		}
 	}
 	return out
 }

@@ -101,7 +101,7 @@ func (r *resolver) resolve(m *article.Mention, before int) (*article.Entity, *ar
 	if roleNouns[head] {
 		match, matchEnd := -1, -2
 		for i := range r.ents {
-			if e := &r.ents[i]; e.Role != "" && strings.Contains(strings.ToLower(e.Role), head) {
+			if e := &r.ents[i]; e.Role != "" && len(e.Mentions) > 0 && strings.Contains(strings.ToLower(e.Role), head) {
 				if end := r.lastBefore(i, m.Start); end > matchEnd {
 					match, matchEnd = i, end
 				}
