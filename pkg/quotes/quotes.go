@@ -1,38 +1,50 @@
 // Package quotes finds quotations in a story body, classifies them and
-// attributes them to a speaker.
+// attributes them to a speaker. Offsets are runes (code points) into the
+// body, end exclusive, as in the article contract.
 //
-// Extraction works in four steps, each linear in the body:
+// Extraction works in five steps, each linear in the body:
 //
-//  1. Marks. Double marks (" “ ” « » „) are paired within a paragraph;
-//     straight marks open or close according to the white space around
-//     them. A quotation still open at a paragraph's end continues when the
-//     next paragraph opens with a mark (multi-paragraph quotes, one span per
-//     paragraph) and otherwise ends there. Single marks (‘ ’ ') inside a
-//     double-quoted quotation are nested quotes and stay part of it; outside,
-//     a left-flanking single mark with a right-flanking partner in the same
-//     paragraph is a quotation (headline style). Apostrophes (don't,
-//     Lavrov’s, 90’s, ’90s, rock ’n’ roll) are not marks.
+//  1. Marks. Double marks (" “ ” « » „, and newspaper-style '') are paired
+//     within a paragraph; straight marks open or close according to the
+//     white space around them, and a mark that can neither open nor close
+//     (5" long) is skipped. A quotation still open at a paragraph's end
+//     continues when the next paragraph opens with a mark (multi-paragraph
+//     quotes, one span per paragraph) and otherwise ends there. Single marks
+//     (‘ ’ ') inside a double-quoted quotation are nested quotes and stay
+//     part of it; outside, a left-flanking single mark with a right-flanking
+//     partner in the same paragraph, at most 400 runes on, is a quotation
+//     (headline style). Apostrophes (don't, Lavrov’s, 90’s, ’90s, rock ’n’
+//     roll) are not marks.
 //  2. Interrupted quotes. Two quotations in one paragraph separated only by
-//     an attribution ("The problem," he said, "is …") become one quotation
-//     with two spans.
-//  3. Attribution. The cue (a speech verb from a list of some 150 verbs in
-//     all their forms, or "according to") and the speaker phrase (a name, a
-//     pronoun, a role noun phrase) are looked for after the quotation
-//     (`"…," X said`, `"…," said X`, `"…," X, the minister, said`,
-//     `"…", according to X`), then before it in the same sentence
-//     (`X said: "…"`, `X added that he would "…"`), then in a previous
-//     paragraph ending with a colon. A quotation with no attribution of its
-//     own continues the turn of the previous attributed quotation when it
-//     follows within two paragraphs (at most five in a row).
-//  4. Type and speaker. A quotation is direct when it stands as an
-//     utterance of its own (it opens its sentence or follows "said:", "said,"
-//     or "that" with a capital), partial when it is a fragment inside the
-//     author's sentence, and nonspeech for titles and names ("the film
-//     “Selma”", "so-called “experts”") and for short quotations (up to
-//     three words) without a cue next to them. The speaker phrase is
-//     resolved against the story's entities: the entity with a mention
-//     inside it; for a pronoun the nearest preceding person; for a role noun
-//     the entity whose role names it.
+//     an attribution sentence ("The problem," he said, "is …"; "…," Lavrov
+//     told reporters. "…") become one quotation with several spans, unless
+//     the second part has an attribution of its own.
+//  3. Attribution. The cue (a speech verb from a list of 200 verbs, some 770
+//     forms, or "according to"; a dash signing a quote) and the speaker
+//     phrase (a name, a pronoun, a role noun phrase, an organisation) are
+//     looked for after the quotation (`"…," X said`, `"…," said X`,
+//     `"…," X, the minister, said`, `"…", according to X`), then before it
+//     (`X said: "…"`, `X added that he would "…"`, `X told CNN, "…"`,
+//     `X urged …, saying "…"`, `X called them on it: "…"`), then in a
+//     previous paragraph ending with a colon. A quotation with no attribution
+//     of its own continues the turn of the previous attributed quotation when
+//     it follows within two paragraphs (at most five in a row).
+//  4. Type. A quotation is direct when it stands as an utterance of its own
+//     (it opens its sentence, follows "said:", "said," or "that" with a
+//     capital, or completes its cue's sentence), partial when it is a
+//     fragment inside the author's sentence, and nonspeech for titles and
+//     names ("the film “Selma”", "so-called “experts”", "“…,” by Jane
+//     Doe"), short title-case phrases and quotations of up to three words
+//     without closing punctuation and a cue next to them. Sentences without
+//     any quotation yield indirect quotes in three safe shapes ("X said that
+//     …", "…, X said.", "According to X, …"); see indirect.go.
+//  5. Speaker. The speaker phrase is resolved against the story's entities:
+//     the person (else organisation) with a mention inside the phrase, not a
+//     possessor ("Obama's strategist"); for a pronoun the nearest preceding
+//     compatible entity; for a role noun ("the spokesman") the entity whose
+//     role names it, else the nearest preceding person; else an entity whose
+//     name ends with the phrase. With no match the speaker is nil and only
+//     the speaker mention is given.
 package quotes
 
 import (
