@@ -4,7 +4,7 @@
 //
 // Extraction works in five steps, each linear in the body:
 //
-//  1. Marks. Double marks (" “ ” « » „, and newspaper-style '') are paired
+//  1. Marks. Double marks (" “ ” « » „, and newspaper-style ”) are paired
 //     within a paragraph; straight marks open or close according to the
 //     white space around them, and a mark that can neither open nor close
 //     (5" long) is skipped. A quotation still open at a paragraph's end
