@@ -25,7 +25,7 @@ type doc struct {
 func newDoc(body string, toks []text.Token) *doc {
 	d := &doc{r: []rune(body), toks: toks}
 	if strings.Contains(body, "''") && normalizeDoubleApostrophes(d.r) {
-		// Newspaper style ''…'': read with the marks normalized, same
+		// Newspaper style paired apostrophes: read with the marks normalized, same
 		// offsets; tokens of the original body would split the marks.
 		body = string(d.r)
 		d.toks = nil
@@ -58,7 +58,7 @@ func newDoc(body string, toks []text.Token) *doc {
 func (d *doc) tokPara(i int) int { return int(d.tpara[i]) }
 
 // normalizeDoubleApostrophes rewrites each pair of straight apostrophes
-// used as a double quote mark (”Yes,” he said) into a straight double
+// used as a double quote mark (as in Yes, he said, quoted NYT style) into a straight double
 // mark and a space, in place: the mark on the inner side, so the runes and
 // offsets of the quoted words do not move. It reports whether it changed
 // anything.
