@@ -6,8 +6,8 @@
 //
 //  1. Marks. Double marks (" “ ” « » „, and two apostrophes in newspaper
 //     style) are paired within a paragraph; straight marks open or close
-//     according to the white space around them, and a mark that can neither open nor close
-//     (5" long) is skipped. A quotation still open at a paragraph's end
+//     according to the white space around them, and a mark that can
+//     neither open nor close (5" long) is skipped. A quotation still open at a paragraph's end
 //     continues when the next paragraph opens with a mark (multi-paragraph
 //     quotes, one span per paragraph) and otherwise ends there. Single marks
 //     (‘ ’ ') inside a double-quoted quotation are nested quotes and stay
