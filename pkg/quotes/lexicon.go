@@ -166,15 +166,15 @@ var determiners = map[string]bool{
 	"the": true, "a": true, "an": true, "another": true, "his": true,
 	"her": true, "their": true, "its": true, "one": true, "two": true,
 	"three": true, "some": true, "several": true, "many": true, "other": true,
-	"this": true, "that": false, "these": true, "those": true, "our": true,
-	"my": true, "your": true, "both": true, "senior": false,
+	"this": true, "these": true, "those": true, "our": true,
+	"my": true, "your": true, "both": true,
 }
 
 // stopBack are words that end a backward walk for a speaker phrase.
 var stopBack = map[string]bool{
 	"that": true, "which": true, "who": true, "and": true, "but": true,
-	"or": true, "in": true, "on": true, "at": true, "of": false, "to": true,
-	"with": true, "by": true, "for": false, "from": true, "when": true,
+	"or": true, "in": true, "on": true, "at": true, "to": true,
+	"with": true, "by": true, "from": true, "when": true,
 	"while": true, "after": true, "before": true, "because": true,
 	"if": true, "as": true, "where": true, "so": true, "than": true,
 }
