@@ -23,7 +23,7 @@ const maxNP = 7
 // apposition between commas ("Lavrov, the foreign minister, said").
 func (d *doc) backwardNP(end, lo int) window {
 	j := end - 1
-	for skips := 0; j >= lo && skips < 4 && skipBeforeCue[d.low(j)]; skips++ {
+	for skips := 0; j >= lo && skips < 4 && d.skippable(j); skips++ {
 		j--
 	}
 	for steps := 0; j >= lo && steps < 3; steps++ {
@@ -113,6 +113,14 @@ func (d *doc) backwardNP(end, lo int) window {
 	return window{a, j + 1}
 }
 
+// skippable reports whether token j may stand between a subject and its
+// verb: an auxiliary, a listed adverb or any lower-case -ly adverb
+// ("initially said").
+func (d *doc) skippable(j int) bool {
+	w := d.low(j)
+	return skipBeforeCue[w] || len(w) > 4 && strings.HasSuffix(w, "ly") && !isCap(d.toks[j].Text)
+}
+
 // appositionStart reports whether token i opens an apposition: a
 // determiner, a number, a lower-case word or a relative pronoun ("the
 // foreign minister", "35", "who served as ...").
@@ -173,11 +181,23 @@ var leadAdverbial = map[string]bool{
 	"today": true, "earlier": true, "speaking": true, "asked": true,
 	"during": true, "under": true, "over": true, "about": true, "last": true,
 	"following": true, "despite": true, "although": true, "though": true,
-	"meanwhile": true, "however": true,
+	"meanwhile": true, "however": true, "here": true, "there": true,
+	"even": true,
 }
 
 // numberWords may end a noun phrase ("the mother of three").
 var numberWords = map[string]bool{"one": true, "two": true, "three": true}
+
+// capAhead reports whether a capitalised word comes within n tokens from
+// i, before hi and before punctuation.
+func (d *doc) capAhead(i, hi, n int) bool {
+	for k := i; k < hi && k-i < n && !isPunctTok(d.toks[k].Text); k++ {
+		if isCap(d.toks[k].Text) {
+			return true
+		}
+	}
+	return false
+}
 
 // isDash reports whether a token is a dash.
 func isDash(t string) bool {
@@ -227,6 +247,7 @@ func (d *doc) forwardNP(start, hi int) window {
 			return window{}
 		}
 	}
+	named0 := isCap(d.toks[start].Text)
 	b := start
 	for b < hi && b-start < maxNP {
 		t := d.toks[b].Text
@@ -239,6 +260,9 @@ func (d *doc) forwardNP(start, hi int) window {
 		}
 		if b == start && !isWord(t) {
 			break
+		}
+		if b > start && named0 && isWord(t) && !isCap(t) && !nameParticles[lw] && lw != "of" && !d.capAhead(b+1, hi, 3) {
+			break // "Mills then writes", but "Clinton campaign spokesman Brian Fallon"
 		}
 		b++
 	}
@@ -287,8 +311,8 @@ func (d *doc) attributeAfter(w window) attribution {
 		if i == a {
 			return attribution{cue: window{i, i + 1}, speaker: d.forwardNP(i+1, w.b), found: true}
 		}
-		if weakCues[d.low(i)] && i-a > 3 {
-			continue
+		if weakCues[d.low(i)] && i-a > 3 || d.isParticiple(i) {
+			continue // "…," before optimistically predicting
 		}
 		sp := d.forwardNP(a, i)
 		if sp.b == sp.a {
@@ -334,8 +358,12 @@ func (d *doc) attributeBefore(w window) attribution {
 		if sp.b == sp.a {
 			sp = d.forwardNP(i+1, w.b)
 		}
-		if sp.b == sp.a {
-			sp = d.subjectNP(window{d.sentenceStart(i), i})
+		if sp.b == sp.a || !d.namelike(sp.a) && sp.b-sp.a == 1 && !strings.HasSuffix(d.low(sp.a), "s") {
+			// Nothing, or a stray word ("then leaned in and boomed"): the
+			// clause's subject if it is a name or pronoun.
+			if sub := d.subjectNP(window{d.sentenceStart(i), i}); sub.b > sub.a && (sp.b == sp.a || d.namelike(sub.a)) {
+				sp = sub
+			}
 		}
 		if sp.b > sp.a {
 			return attribution{cue: window{i, i + 1}, speaker: sp, found: true}
@@ -347,6 +375,12 @@ func (d *doc) attributeBefore(w window) attribution {
 	// "Cruz called them on it: “…”": the subject of the clause before a
 	// colon speaks; the word after it stands for the cue.
 	if w.b > w.a && d.toks[w.b-1].Text == ":" {
+		if w.b-2 >= w.a && isCap(d.toks[w.b-2].Text) {
+			// "Clinton: “…”", "– Philip Bump: “…”": the name signs it.
+			if sp := d.backwardNP(w.b-1, w.a); sp.b > sp.a {
+				return attribution{cue: window{w.b - 1, w.b}, speaker: sp, found: true}
+			}
+		}
 		if sp := d.subjectNP(window{d.sentenceStart(w.b - 1), w.b - 1}); sp.b > sp.a && sp.b < w.b-1 {
 			return attribution{cue: window{sp.b, sp.b + 1}, speaker: sp, found: true}
 		}

@@ -93,7 +93,7 @@ var weakCues = map[string]bool{
 	"crow": true, "interrupt": true, "interrupted": true, "relay": true,
 	"relayed": true, "alert": true, "alerted": true, "inform": true,
 	"informed": true, "hitting": true, "shooting": true, "firing": true,
-	"pushing": true, "offering": true,
+	"pushing": true, "offering": true, "email": true, "emails": true,
 }
 
 // speechVerbs holds every form of every speech lemma, lower case.
@@ -139,7 +139,6 @@ func buildSpeechVerbs() map[string]bool {
 // pronouns that can stand for a speaker, with the entity types they fit.
 var pronouns = map[string]string{
 	"he": "PER", "she": "PER", "they": "", "i": "PER", "we": "", "it": "ORG",
-	"him": "PER", "her": "PER", "them": "",
 }
 
 // skipBeforeCue are words between a subject and its speech verb

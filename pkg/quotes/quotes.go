@@ -215,7 +215,13 @@ func (d *doc) attribute(c *candidate) {
 	}
 	var right attribution
 	if q.close >= 0 {
-		right = d.attributeAfter(d.rightWindow(q.close + 1))
+		rw := d.rightWindow(q.close + 1)
+		right = d.attributeAfter(rw)
+		if right.found && d.lastRune(q) != ',' && d.introducesNext(rw) {
+			// "“…?” Mills then writes back, “…”": the words after the
+			// quote introduce the next one.
+			right = attribution{}
+		}
 	}
 	left := d.attributeBefore(c.left)
 	if !left.found && c.left.a == c.left.b {
@@ -236,6 +242,16 @@ func (d *doc) attribute(c *candidate) {
 	default:
 		c.attr = right
 	}
+}
+
+// introducesNext reports whether the right window w ends with a comma or
+// colon right before another quotation's opening mark.
+func (d *doc) introducesNext(w window) bool {
+	if w.b >= len(d.toks) || w.b-1 < w.a || !isDoubleTok(d.toks[w.b].Text) {
+		return false
+	}
+	t := d.toks[w.b-1].Text
+	return t == "," || t == ":"
 }
 
 // lastRune returns the last non-space rune inside a quotation.
