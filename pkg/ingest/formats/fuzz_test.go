@@ -56,9 +56,12 @@ func FuzzNewsMLG2(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzParse(t, data, article.FormatNewsMLG2) })
 }
 
-// smallNITF is a compact NITF seed. The full harbour-strike story is not
-// used as a seed: with it the Go fuzzing engine's worker stalls (no call
-// of the fuzz function takes long; the worker stops issuing calls).
+// smallNITF is a compact NITF seed. Compact seeds keep the fuzzing engine
+// fuzzing: with multi-kilobyte seeds its worker spends the run minimising
+// interesting inputs (each call snapshots coverage), so run the fuzzers with
+// -fuzzminimizetime=10x, e.g.
+//
+//	go test ./pkg/ingest/formats -run XXX -fuzz '^FuzzNewsMLG2$' -fuzztime=20s -fuzzminimizetime=10x
 const smallNITF = `<nitf><head><docdata><doc-id id-string="x"/></docdata></head><body><body.head><hedline><hl1>H</hl1></hedline></body.head><body.content><p>a &amp; b</p></body.content></body></nitf>`
 
 func FuzzNITF(f *testing.F) {
