@@ -3,6 +3,7 @@ package quoteeval
 import (
 	"bufio"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -79,18 +80,27 @@ func Load(dir string) ([]Document, error) {
 	return docs, nil
 }
 
-// readAnn parses one brat standoff file into its attribution events. Only
-// events (E lines) with a Content argument are kept; text-bound annotations
-// not linked by an event are ignored.
+// readAnn parses one brat standoff file into its attribution events.
 func readAnn(path string) ([]Attribution, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("open annotations: %w", err)
 	}
 	defer f.Close()
+	atts, err := parseAnn(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return atts, nil
+}
+
+// parseAnn parses brat standoff annotations. Only events (E lines) with a
+// Content argument are kept; text-bound annotations not linked by an event
+// are ignored, as are relations, notes and unknown lines.
+func parseAnn(r io.Reader) ([]Attribution, error) {
 	spans := map[string][]article.Span{}
 	var events [][]string
-	sc := bufio.NewScanner(f)
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 64*1024), 4*1024*1024)
 	line := 0
 	for sc.Scan() {
@@ -103,7 +113,7 @@ func readAnn(path string) ([]Attribution, error) {
 		case 'T':
 			sp, err := parseSpans(fields[1])
 			if err != nil {
-				return nil, fmt.Errorf("%s:%d: %w", path, line, err)
+				return nil, fmt.Errorf("line %d: %w", line, err)
 			}
 			spans[fields[0]] = sp
 		case 'E':
@@ -111,7 +121,7 @@ func readAnn(path string) ([]Attribution, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
+		return nil, fmt.Errorf("read annotations: %w", err)
 	}
 	var out []Attribution
 	for _, args := range events {

@@ -163,3 +163,25 @@ func FuzzParseSpans(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseAnn(f *testing.F) {
+	f.Add(sampleAnn)
+	f.Add("T1\tContent 0 5;7 9\tx\nE1\tContent:T1 Source:T9 Cue\n")
+	f.Add("E1\tContent:T1\nT1\tContent 3\n")
+	f.Fuzz(func(t *testing.T, data string) {
+		atts, err := parseAnn(strings.NewReader(data))
+		if err != nil {
+			return
+		}
+		for _, a := range atts {
+			if len(a.Content) == 0 {
+				t.Fatal("attribution without content")
+			}
+			for _, s := range append(append(a.Content, a.Source...), a.Cue...) {
+				if s.Start < 0 || s.End < s.Start {
+					t.Fatalf("bad span %+v", s)
+				}
+			}
+		}
+	})
+}
