@@ -15,6 +15,7 @@ var casePeople = []person{
 	{"John Kerry", article.TypePerson, "US Secretary of State", []string{"John Kerry", "Kerry"}},
 	{"John Kirby", article.TypePerson, "State Department spokesperson", []string{"John Kirby", "Kirby"}},
 	{"Russian Foreign Ministry", article.TypeOrganization, "", []string{"Russian Foreign Ministry"}},
+	{"Hillary Clinton", article.TypePerson, "", []string{"Hillary Clinton", "Clinton"}},
 }
 
 // runeSpan returns the rune span of the n-th (0-based) occurrence of sub
@@ -128,6 +129,9 @@ func TestHardCases(t *testing.T) {
 		{"no indirect speech next to a quote",
 			"Lavrov said that the talks were “useful and long overdue for both sides”.",
 			[]wantQuote{{article.QuotePartial, []ref{{"useful and long overdue for both sides", 0}}, "Sergey Lavrov", ref{"Lavrov", 0}, ref{"said", 0}}}},
+		{"pronoun skips a person of the other gender",
+			"Ms. Clinton met Mr. Kerry in Geneva on Friday. “We agreed on a plan,” she said.",
+			[]wantQuote{{article.QuoteDirect, []ref{{"We agreed on a plan,", 0}}, "Hillary Clinton", ref{"she", 0}, ref{"said", 0}}}},
 		{"no speaker in the story",
 			"“Nothing is decided yet,” a source said.",
 			[]wantQuote{{article.QuoteDirect, []ref{{"Nothing is decided yet,", 0}}, "", ref{"a source", 0}, ref{"said", 0}}}},

@@ -9,9 +9,10 @@ import (
 
 // resolver maps speaker phrases to the story's entities.
 type resolver struct {
-	r    []rune
-	ents []article.Entity
-	ms   []entMention // every entity mention, by start
+	r      []rune
+	ents   []article.Entity
+	gender []byte       // per entity: 'm', 'f' or 0 when the story does not tell
+	ms     []entMention // every entity mention, by start
 }
 
 // entMention is one mention of entity ent.
@@ -47,7 +48,62 @@ func newResolver(d *doc, ents []article.Entity) *resolver {
 		}
 	}
 	sort.Slice(r.ms, func(i, j int) bool { return r.ms[i].m.Start < r.ms[j].m.Start })
+	r.gender = make([]byte, len(ents))
+	for i, e := range ents {
+		r.gender[i] = roleGender(e.Role)
+	}
+	for _, em := range r.ms {
+		if g := r.honorific(em.m.Start); g != 0 && r.gender[em.ent] == 0 {
+			r.gender[em.ent] = g
+		}
+	}
 	return r
+}
+
+// honorific returns the gender told by an honorific right before rune
+// offset i ("Mrs. Clinton"), or 0.
+func (r *resolver) honorific(i int) byte {
+	j := i - 1
+	for j >= 0 && r.r[j] == ' ' {
+		j--
+	}
+	end := j + 1
+	for j >= 0 && (r.r[j] == '.' || r.r[j] >= 'A' && r.r[j] <= 'z') {
+		j--
+	}
+	switch strings.TrimSuffix(string(r.r[j+1:end]), ".") {
+	case "Mr":
+		return 'm'
+	case "Mrs", "Ms", "Miss":
+		return 'f'
+	}
+	return 0
+}
+
+// roleGender returns the gender a role states ("spokeswoman"), or 0.
+func roleGender(role string) byte {
+	for _, w := range strings.Fields(strings.ToLower(role)) {
+		switch w {
+		case "spokeswoman", "chairwoman", "congresswoman", "businesswoman", "actress",
+			"wife", "mother", "daughter", "sister", "queen", "widow", "grandmother":
+			return 'f'
+		case "spokesman", "chairman", "congressman", "businessman", "actor",
+			"husband", "father", "son", "brother", "king", "widower", "grandfather":
+			return 'm'
+		}
+	}
+	return 0
+}
+
+// pronounGender is the gender a pronoun requires, or 0.
+func pronounGender(p string) byte {
+	switch p {
+	case "he":
+		return 'm'
+	case "she":
+		return 'f'
+	}
+	return 0
 }
 
 // resolve returns the entity a speaker phrase m refers to, and the entity
@@ -89,7 +145,12 @@ func (r *resolver) resolve(m *article.Mention, before int) (*article.Entity, *ar
 	}
 	low := strings.ToLower(m.Text)
 	if typ, ok := pronouns[low]; ok {
-		return r.nearest(m.Start, func(e *article.Entity) bool {
+		g := pronounGender(low)
+		return r.nearest(m.Start, func(i int) bool {
+			e := &r.ents[i]
+			if g != 0 && r.gender[i] != 0 && r.gender[i] != g {
+				return false // "she" is not Mr. Kerry
+			}
 			if typ == "" {
 				return e.Type == article.TypePerson || e.Type == article.TypeOrganization
 			}
@@ -110,7 +171,7 @@ func (r *resolver) resolve(m *article.Mention, before int) (*article.Entity, *ar
 		if match >= 0 {
 			return &r.ents[match], nil
 		}
-		return r.nearest(m.Start, func(e *article.Entity) bool { return e.Type == article.TypePerson }), nil
+		return r.nearest(m.Start, func(i int) bool { return r.ents[i].Type == article.TypePerson }), nil
 	}
 	// A name the tagger did not mark here: match by name or surname.
 	for i := range r.ents {
@@ -146,11 +207,11 @@ const maxAntecedents = 200
 
 // nearest returns the entity accepted by ok with the last mention ending
 // before pos, or nil.
-func (r *resolver) nearest(pos int, ok func(*article.Entity) bool) *article.Entity {
+func (r *resolver) nearest(pos int, ok func(ent int) bool) *article.Entity {
 	first := sort.Search(len(r.ms), func(i int) bool { return r.ms[i].m.Start >= pos }) - 1
 	for i := first; i >= 0 && first-i < maxAntecedents; i-- {
-		if e := &r.ents[r.ms[i].ent]; r.ms[i].m.End <= pos && ok(e) {
-			return e
+		if r.ms[i].m.End <= pos && ok(r.ms[i].ent) {
+			return &r.ents[r.ms[i].ent]
 		}
 	}
 	return nil
