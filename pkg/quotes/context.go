@@ -30,6 +30,9 @@ func newDoc(body string, toks []text.Token) *doc {
 		body = string(d.r)
 		d.toks = nil
 	}
+	if n := len(d.toks); n > 0 && (d.toks[n-1].End > len(d.r) || d.toks[0].Start < 0) {
+		d.toks = nil // tokens of another text: do not trust their offsets
+	}
 	if d.toks == nil {
 		d.toks = text.Tokenize(body)
 	}

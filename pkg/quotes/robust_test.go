@@ -10,6 +10,7 @@ import (
 
 	"github.com/wirestream/wirestream/pkg/article"
 	"github.com/wirestream/wirestream/pkg/testenv"
+	"github.com/wirestream/wirestream/pkg/text"
 )
 
 // checkQuotes verifies the offset contract of Extract's result.
@@ -88,6 +89,12 @@ func TestPathological(t *testing.T) {
 			checkQuotes(t, body, Extract(body, nil))
 		})
 	}
+}
+
+func TestForeignTokens(t *testing.T) {
+	body := "“We are ready,” Peskov said."
+	other := text.Tokenize(strings.Repeat("A much longer text than the body. ", 10))
+	checkQuotes(t, body, ExtractTokens(body, other, nil))
 }
 
 func TestConcurrentUse(t *testing.T) {
