@@ -446,3 +446,32 @@ func BenchmarkRunnerSyncAck(b *testing.B) {
 	cancel()
 	<-done
 }
+
+func TestRunnerReadyWhileIdleAndUnreachable(t *testing.T) {
+	fr, fw := newFakeReader(), &fakeWriter{}
+	var mu sync.Mutex
+	pingErr := error(nil)
+	cfg := testConfig()
+	cfg.PingInterval = 5 * time.Millisecond
+	r := newRunner(cfg, ackAll(), nil, nil, fr, fw, func(context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return pingErr
+	})
+	if r.Ready() {
+		t.Fatal("ready before Run")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	eventually(t, "ready on an empty topic", r.Ready)
+	mu.Lock()
+	pingErr = errors.New("connection refused")
+	mu.Unlock()
+	eventually(t, "not ready while Kafka is unreachable", func() bool { return !r.Ready() })
+	mu.Lock()
+	pingErr = nil
+	mu.Unlock()
+	eventually(t, "ready again", r.Ready)
+}
