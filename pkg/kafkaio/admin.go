@@ -25,6 +25,7 @@ func EnsureTopics(ctx context.Context, cfg Config, topics []TopicSpec) error {
 	if err != nil {
 		return err
 	}
+	defer closeIdle(cl)
 	req := &kafka.CreateTopicsRequest{Addr: cl.Addr}
 	for _, t := range topics {
 		tc := kafka.TopicConfig{Topic: t.Name, NumPartitions: max(t.Partitions, 1), ReplicationFactor: max(t.ReplicationFactor, 1)}
@@ -58,6 +59,7 @@ func Ping(ctx context.Context, cfg Config) error {
 	if err != nil {
 		return err
 	}
+	defer closeIdle(cl)
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, 5*time.Second)
@@ -75,6 +77,7 @@ func Partitions(ctx context.Context, cfg Config, topic string) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer closeIdle(cl)
 	return partitions(ctx, cl, topic)
 }
 
@@ -107,6 +110,7 @@ func Offsets(ctx context.Context, cfg Config, topic string) (first, end map[int]
 	if err != nil {
 		return nil, nil, err
 	}
+	defer closeIdle(cl)
 	return offsets(ctx, cl, topic)
 }
 
@@ -140,6 +144,7 @@ func Committed(ctx context.Context, cfg Config, group, topic string) (map[int]in
 	if err != nil {
 		return nil, err
 	}
+	defer closeIdle(cl)
 	ids, err := partitions(ctx, cl, topic)
 	if err != nil {
 		return nil, err
@@ -178,6 +183,7 @@ func Lag(ctx context.Context, cfg Config, group, topic string) (map[int]int64, e
 	if err != nil {
 		return nil, err
 	}
+	defer closeIdle(cl)
 	first, end, err := offsets(ctx, cl, topic)
 	if err != nil {
 		return nil, err
@@ -232,5 +238,13 @@ func CollectLag(ctx context.Context, cfg Config, group, topic string, every time
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// closeIdle closes the connections of a short-lived client's transport, so
+// periodic calls (ping, lag) do not pile up idle connections.
+func closeIdle(cl *kafka.Client) {
+	if tr, ok := cl.Transport.(*kafka.Transport); ok {
+		tr.CloseIdleConnections()
 	}
 }
