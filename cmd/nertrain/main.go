@@ -36,6 +36,7 @@ type info struct {
 	MaxEpochs   int                   `json:"max_epochs"`
 	HashBits    uint                  `json:"hash_bits"`
 	Clusters    int                   `json:"clusters"`
+	Dict        bool                  `json:"train_entity_dictionary"`
 	Rows        int                   `json:"nonzero_feature_rows"`
 	TrainTokens int                   `json:"train_tokens"`
 	Seconds     float64               `json:"training_seconds"`
@@ -72,7 +73,8 @@ func run() error {
 	clusters := flag.Int("clusters", 0, "word clusters to learn from the training text (0: none)")
 	prune := flag.Float64("prune", 0, "drop averaged weights below this magnitude")
 	stacked := flag.Bool("stacked", true, "train a second, document-aware pass on jackknifed first-pass tags")
-	folds := flag.Int("folds", 5, "jackknife folds for the second pass")
+	folds := flag.Int("folds", 5, "jackknife folds for the second pass and the dictionary")
+	dict := flag.Bool("dict", true, "match the entity strings of the training data as features (jackknifed)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -89,7 +91,7 @@ func run() error {
 	defer dv.Close()
 	t, res, err := ner.Train(ctx, tr, dv, ner.TrainConfig{
 		Bits: *bits, MaxEpochs: *epochs, Seed: *seed, Version: *version,
-		Clusters: *clusters, Prune: float32(*prune), Stacked: *stacked, Folds: *folds, Log: os.Stderr,
+		Clusters: *clusters, Prune: float32(*prune), Stacked: *stacked, Folds: *folds, Dict: *dict, Log: os.Stderr,
 	})
 	if err != nil {
 		return err
@@ -103,7 +105,7 @@ func run() error {
 	}
 	rec := info{
 		Version: *version, Trained: filepath.Base(*trainPath), Dev: filepath.Base(*devPath),
-		Seed: *seed, Epochs: res.Epochs, Stacked: *stacked, Epochs2: res.EpochsStacked, MaxEpochs: *epochs, HashBits: *bits, Clusters: *clusters,
+		Seed: *seed, Epochs: res.Epochs, Stacked: *stacked, Epochs2: res.EpochsStacked, MaxEpochs: *epochs, HashBits: *bits, Clusters: *clusters, Dict: *dict,
 		Rows: res.Rows, TrainTokens: res.TrainTokens, Seconds: res.Elapsed.Seconds(),
 		ModelBytes: buf.Len(), Features: ner.FeatureNames(), DevF1: res.DevF1, DevF1b: res.DevF1Stacked,
 		DevScores: map[string]typeScores{},

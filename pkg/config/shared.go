@@ -76,8 +76,8 @@ type Admin struct {
 // defaultAddr differs per service so they can share a host.
 func AdminFlags(s *Set, c *Admin, defaultAddr string) {
 	s.Section("Operations")
-	s.String(&c.Addr, "admin-addr", "ADMIN_ADDR", defaultAddr, "listen address of the admin server (/metrics, /healthz, /readyz, /loglevel)")
-	s.String(&c.LogLevel, "log-level", "LOG_LEVEL", "info", "log level: debug, info, warn or error (changeable at run time on /loglevel)")
+	s.String(&c.Addr, "admin-addr", "WIRESTREAM_ADMIN_ADDR", defaultAddr, "listen address of the admin server (/metrics, /healthz, /readyz, /loglevel)")
+	s.String(&c.LogLevel, "log-level", "WIRESTREAM_LOG_LEVEL", "info", "log level: debug, info, warn or error (changeable at run time on /loglevel)")
 }
 
 // Validate names every problem with the settings.
