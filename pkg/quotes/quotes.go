@@ -82,12 +82,24 @@ func ExtractTokens(body string, toks []text.Token, ents []article.Entity) []arti
 		cands = d.join(scanMarks(d.r))
 	}
 	out := make([]article.Quote, 0, len(cands))
+	for i := range cands {
+		d.attribute(&cands[i])
+		cands[i].typ = d.classify(&cands[i])
+	}
+	// “A.” “B,” he said: a quotation followed at once by another one takes
+	// that one's attribution.
+	for i := len(cands) - 2; i >= 0; i-- {
+		c, n := &cands[i], &cands[i+1]
+		if !c.attr.found && c.typ != article.QuoteNonSpeech && n.attr.found && n.attr.hasSpeaker() &&
+			n.typ != article.QuoteNonSpeech && d.onlySpaceBetween(c.raw.close, n.raw.open) {
+			c.attr = n.attr
+			c.inherited = true
+		}
+	}
 	var prev *candidate
 	run := 0
 	for i := range cands {
 		c := &cands[i]
-		d.attribute(c)
-		c.typ = d.classify(c)
 		near := prev != nil && d.para(c.raw.open)-d.para(prev.raw.open) <= maxFloatParas
 		if c.attr.found && !c.attr.hasSpeaker() && near && c.typ != article.QuoteNonSpeech {
 			// A cue without a subject continues the turn ("…,” adding, “…”).
@@ -109,6 +121,20 @@ func ExtractTokens(body string, toks []text.Token, ents []article.Entity) []arti
 		out = mergeByStart(out, ind)
 	}
 	return out
+}
+
+// onlySpaceBetween reports whether the runes strictly between close and
+// open are spaces or tabs (no line break, no words).
+func (d *doc) onlySpaceBetween(close, open int) bool {
+	if close < 0 || open <= close {
+		return false
+	}
+	for i := close + 1; i < open; i++ {
+		if c := d.r[i]; c != ' ' && c != '\t' && c != '\u00a0' {
+			return false
+		}
+	}
+	return true
 }
 
 // mergeByStart merges two lists of quotes, each in body order.

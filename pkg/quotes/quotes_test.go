@@ -132,6 +132,12 @@ func TestHardCases(t *testing.T) {
 		{"pronoun skips a person of the other gender",
 			"Ms. Clinton met Mr. Kerry in Geneva on Friday. “We agreed on a plan,” she said.",
 			[]wantQuote{{article.QuoteDirect, []ref{{"We agreed on a plan,", 0}}, "Hillary Clinton", ref{"she", 0}, ref{"said", 0}}}},
+		{"quote followed at once by an attributed one",
+			"“The talks are over now.” “We lost,” Kerry said.",
+			[]wantQuote{
+				{article.QuoteDirect, []ref{{"The talks are over now.", 0}}, "John Kerry", ref{"Kerry", 0}, ref{"said", 0}},
+				{article.QuoteDirect, []ref{{"We lost,", 0}}, "John Kerry", ref{"Kerry", 0}, ref{"said", 0}},
+			}},
 		{"no speaker in the story",
 			"“Nothing is decided yet,” a source said.",
 			[]wantQuote{{article.QuoteDirect, []ref{{"Nothing is decided yet,", 0}}, "", ref{"a source", 0}, ref{"said", 0}}}},
