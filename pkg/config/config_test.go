@@ -119,7 +119,7 @@ func TestHelpAndMarkdown(t *testing.T) {
 	}
 	md := s.Markdown()
 	for _, want := range []string{"#### Kafka\n\n| Flag | Environment | Default | Description |",
-		"| `--admin-addr` | `ADMIN_ADDR` | `:9102` |", "| `--kafka-sasl-password` | `KAFKA_SASL_PASSWORD` |  | SASL password |"} {
+		"| `--admin-addr` | `WIRESTREAM_ADMIN_ADDR` | `:9102` |", "| `--kafka-sasl-password` | `KAFKA_SASL_PASSWORD` |  | SASL password |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q:\n%s", want, md)
 		}
