@@ -105,7 +105,24 @@ func scanDouble(r []rune) []rawQuote {
 	var cur *rawQuote
 	openAt := -1 // index of the current opening mark
 	var openMark rune
-	paras := 0
+	paras, depth := 0, 0
+	var closers []int32 // closing marks left in the paragraph, built on first need
+	closersAfter := func(i int) int {
+		if closers == nil {
+			closers = make([]int32, len(r)+1)
+			for k := len(r) - 1; k >= 0; k-- {
+				switch r[k] {
+				case '\n':
+					closers[k] = 0
+				case '”', '»':
+					closers[k] = closers[k+1] + 1
+				default:
+					closers[k] = closers[k+1]
+				}
+			}
+		}
+		return int(closers[i+1])
+	}
 	start := func(i int) {
 		out = append(out, rawQuote{open: i, close: -1})
 		cur = &out[len(out)-1]
@@ -119,6 +136,7 @@ func scanDouble(r []rune) []rawQuote {
 	for i := 0; i < len(r); i++ {
 		c := r[i]
 		if c == '\n' {
+			depth = 0
 			if cur == nil {
 				continue
 			}
@@ -154,14 +172,28 @@ func scanDouble(r []rune) []rawQuote {
 		}
 		switch {
 		case c == '”' || c == '»':
+			if depth > 0 {
+				depth-- // closes a nested quotation
+				continue
+			}
 			finish(i, i)
 		case openMark == '„' && c == '“':
 			finish(i, i)
 		case c == '“' || c == '«' || c == '„':
-			if cl && !op {
+			switch {
+			case cl && !op:
 				// “…“ typed with the wrong mark: it closes.
 				finish(i, i)
-			} else {
+			case c != '„' && closersAfter(i) >= depth+2:
+				// “… “inner” …”: enough closing marks follow in the
+				// paragraph for a nested quotation and the outer one.
+				depth++
+			case len(cur.spans) > 0:
+				// An earlier paragraph of this quotation stays; it ends
+				// here unclosed.
+				finish(trimEnd(r, openAt+1, i), -1)
+				start(i)
+			default:
 				// An unclosed mark before: drop it and open here.
 				out = out[:len(out)-1]
 				cur = nil
