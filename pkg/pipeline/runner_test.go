@@ -434,15 +434,15 @@ func BenchmarkRunnerSyncAck(b *testing.B) {
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()
 	msg := kafka.Message{Topic: "in", Key: []byte("k"), Value: make([]byte, 1024)}
-	var off int64
-	for b.Loop() {
-		msg.Offset = off
-		off++
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ { // per message: fetch, dispatch, handle, ack, commit
+		msg.Offset = int64(i)
 		fr.ch <- msg
 	}
-	for fr.committed()[0] < off {
-		time.Sleep(time.Millisecond)
+	for fr.committed()[0] < int64(b.N) {
+		time.Sleep(100 * time.Microsecond)
 	}
+	b.StopTimer()
 	cancel()
 	<-done
 }
