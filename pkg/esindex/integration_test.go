@@ -414,7 +414,10 @@ func kerryMoscow(t *testing.T) *article.Article {
 	}
 	q := "The problem with implementing this ceasefire agreement is that Al-Nusra Front is disguising itself, and has set up groups with other names."
 	qs := find(q)
-	mention := func(s string) article.Mention { sp := find(s); return article.Mention{Text: s, Start: sp.Start, End: sp.End} }
+	mention := func(s string) article.Mention {
+		sp := find(s)
+		return article.Mention{Text: s, Start: sp.Start, End: sp.End}
+	}
 	t0 := time.Date(2016, 7, 14, 8, 30, 0, 0, time.UTC)
 	return &article.Article{
 		SchemaVersion: 1, ID: article.ID("test-wire", "kerry-moscow"), Version: 2, Source: "test-wire",

@@ -403,3 +403,37 @@ func truncate(s string, n int) string {
 	}
 	return s[:n] + "..."
 }
+
+// MappingFields flattens a mapping into field paths ("quotes.speaker",
+// "headline.keyword") and their types; object and nested fields are listed
+// with type "object" and "nested".
+func MappingFields(mapping map[string]any) map[string]string {
+	out := map[string]string{}
+	var walk func(prefix string, props map[string]any)
+	walk = func(prefix string, props map[string]any) {
+		for name, v := range props {
+			field, _ := v.(map[string]any)
+			path := name
+			if prefix != "" {
+				path = prefix + "." + name
+			}
+			typ, _ := field["type"].(string)
+			if sub, ok := field["properties"].(map[string]any); ok {
+				if typ == "" {
+					typ = "object"
+				}
+				walk(path, sub)
+			}
+			out[path] = typ
+			if multi, ok := field["fields"].(map[string]any); ok {
+				for sub, sv := range multi {
+					st, _ := sv.(map[string]any)["type"].(string)
+					out[path+"."+sub] = st
+				}
+			}
+		}
+	}
+	props, _ := mapping["properties"].(map[string]any)
+	walk("", props)
+	return out
+}
