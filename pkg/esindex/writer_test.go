@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -128,18 +129,62 @@ func testArticle(id string, version int64) *article.Article {
 		IngestedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Status: article.StatusUsable, Format: article.FormatText}
 }
 
+// fastConfig retries quickly and never flushes on time, so batches are cut
+// only by size or by Flush/Close and the tests do not depend on scheduling.
 func fastConfig() WriterConfig {
-	return WriterConfig{Alias: "a", MaxDocs: 4, FlushInterval: 5 * time.Millisecond, RetryMin: time.Millisecond, RetryMax: 4 * time.Millisecond}
+	return WriterConfig{Alias: "a", MaxDocs: 4, FlushInterval: time.Hour, RetryMin: time.Millisecond, RetryMax: 4 * time.Millisecond}
+}
+
+// actionID extracts the _id of a bulk action line.
+func actionID(t *testing.T, line string) string {
+	var m map[string]struct {
+		ID string `json:"_id"`
+	}
+	if err := json.Unmarshal([]byte(line), &m); err != nil {
+		t.Errorf("action line %s: %v", line, err)
+	}
+	for _, v := range m {
+		return v.ID
+	}
+	return ""
+}
+
+func TestWriterFlushInterval(t *testing.T) {
+	f := newFakeES(t, func(n int, actions []string) (int, string) { return 200, items("index", 201) })
+	cfg := fastConfig()
+	cfg.FlushInterval = 10 * time.Millisecond
+	w := NewWriter(f.client(), cfg, nil)
+	defer w.Close(context.Background())
+	done := make(chan Result, 1)
+	if err := w.Add(context.Background(), Op{Article: testArticle("alone", 1), Done: func(r Result) { done <- r }}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if r.Outcome != Indexed {
+			t.Fatalf("outcome %v", r.Outcome)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("a lone operation was never sent without Flush")
+	}
 }
 
 func TestWriterItemLevelRetry(t *testing.T) {
 	// First answer: a 200 with one item of each kind, including a 429 that
 	// must be retried alone; the retry succeeds.
+	first := map[string]int{"id0": 201, "id1": 429, "id2": 400, "id3": 409}
+	var seen sync.Map
 	f := newFakeES(t, func(n int, actions []string) (int, string) {
-		if n == 0 {
-			return 200, items("index", 201, 429, 400, 409)
+		var st []int
+		for _, a := range actions {
+			id := actionID(t, a)
+			if _, again := seen.LoadOrStore(id, true); again {
+				st = append(st, 201)
+			} else {
+				st = append(st, first[id])
+			}
 		}
-		return 200, items("index", 201)
+		return 200, items("index", st...)
 	})
 	w := NewWriter(f.client(), fastConfig(), nil)
 	var r results
