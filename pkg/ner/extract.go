@@ -39,6 +39,7 @@ func gazIndex(name string) int {
 // extractor turns documents into hashed feature rows.
 type extractor struct {
 	gaz      *gazetteer
+	dict     *gazetteer        // entity strings of the training data, by type (optional)
 	clusters map[uint64]uint16 // lowercase hash -> cluster id + 1
 	bits     uint              // log2 of the number of weight rows
 	stacked  bool              // uses the tags of a previous pass
@@ -55,6 +56,7 @@ type docFeatures struct {
 type sentInfo struct {
 	toks     []tokInfo
 	gaz      []gazMatch
+	dict     []gazMatch
 	capsSent bool
 }
 
@@ -122,6 +124,10 @@ func (x *extractor) extract(doc [][]string, prev [][]int) *docFeatures {
 			lows = append(lows, si.toks[i].low)
 		}
 		x.gaz.match(lows, si.gaz)
+		if x.dict != nil {
+			si.dict = make([]gazMatch, len(words))
+			x.dict.match(lows, si.dict)
+		}
 		si.capsSent = isCapsSentence(words, si.toks)
 	}
 	// Count the document flags per lowercase form.
@@ -274,6 +280,12 @@ func (x *extractor) sentence(si *sentInfo, counts map[uint64]*[numDocFlags]int32
 				add(mix(mix(fGazNext, uint64(bits.TrailingZeros16(b))), capBit))
 			}
 		}
+		if si.dict != nil {
+			for b := si.dict[i].cover; b != 0; b &= b - 1 {
+				code := uint64(bits.TrailingZeros64(b))
+				add(mix(mix(fDict, code), capBit))
+			}
+		}
 		if t.hasLetter && (t.cap || t.allCaps) {
 			if c := counts[t.low]; c != nil {
 				self := selfFlags(si, i)
@@ -305,7 +317,7 @@ func FeatureNames() []string {
 		"lowercase words at -2..+2", "short shapes at -2..+2", "word bigrams -1/0 and 0/+1",
 		"short-shape trigram", "previous/next word x short shape", "sentence start x short shape",
 		"all-caps headline x shape/word", "hyphen parts", "word clusters (exchange algorithm on the training text, fine and coarse) at -1..+1, coarse x short shape",
-		"gazetteer match type x BILOU position (x capitalised)", "gazetteer matches ending before / starting after",
+		"gazetteer match type x BILOU position (x capitalised)", "training-entity dictionary match type x BILOU position x capitalised (jackknifed in training)", "gazetteer matches ending before / starting after",
 		"document flags of other mentions of the word (lowercase use, mid-sentence capitals, after title/first name/nationality, before organisation word, acronym)",
 	}
 }

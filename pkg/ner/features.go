@@ -47,6 +47,7 @@ const (
 	fPredOther
 	fPredMajor
 	fPredSpan
+	fDict
 )
 
 // tokInfo holds the per-token hashes the feature templates combine.

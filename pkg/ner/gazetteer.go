@@ -110,3 +110,32 @@ func (g *gazetteer) match(low []uint64, out []gazMatch) {
 		}
 	}
 }
+
+// buildDict returns a dictionary of the entity strings of docs (lowercased
+// token sequences of at most maxStackSpan tokens), with one category bit
+// per entity type seen for the string.
+func buildDict(docs []goldDoc, use func(d int) bool) *gazetteer {
+	g := &gazetteer{entries: make(map[uint64]uint16)}
+	for d, doc := range docs {
+		if !use(d) {
+			continue
+		}
+		for s, words := range doc.words {
+			for _, sp := range spansFromBIO(doc.gold[s]) {
+				if sp.to-sp.from > maxStackSpan {
+					continue
+				}
+				h := uint64(gazSeed)
+				for i := sp.from; i < sp.to; i++ {
+					h = mix(h, lowerHash(words[i]))
+					if i < sp.to-1 {
+						g.entries[h] |= gazPrefixBit
+					}
+				}
+				g.entries[h] |= 1 << sp.ty
+				g.maxLen = max(g.maxLen, sp.to-sp.from)
+			}
+		}
+	}
+	return g
+}

@@ -152,8 +152,9 @@ func quantise(bits uint, w []float32, trans []float32, prune float32) *model {
 
 // writeModelFile serialises a tagger: a header, then per stage its
 // stacking flag, transitions and non-zero weight rows (sparse-coded), then
-// the word clusters, all gzip-compressed.
-func writeModelFile(w io.Writer, version string, stages []stage, clusters map[uint64]uint16) error {
+// the word clusters and the training-entity dictionary, all
+// gzip-compressed.
+func writeModelFile(w io.Writer, version string, stages []stage, clusters map[uint64]uint16, dict *gazetteer) error {
 	zw, err := gzip.NewWriterLevel(w, gzip.BestCompression)
 	if err != nil {
 		return fmt.Errorf("ner: model compressor: %w", err)
@@ -177,6 +178,14 @@ func writeModelFile(w io.Writer, version string, stages []stage, clusters map[ui
 	for _, k := range sortedKeys(clusters) {
 		binary.Write(bw, binary.LittleEndian, k)
 		uv(uint64(clusters[k]))
+	}
+	if dict != nil {
+		uv(uint64(dict.maxLen))
+		uv(uint64(len(dict.entries)))
+		for _, k := range sortedKeys(dict.entries) {
+			binary.Write(bw, binary.LittleEndian, k)
+			uv(uint64(dict.entries[k]))
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("ner: writing model: %w", err)
@@ -231,18 +240,18 @@ const maxStages = 4
 
 // readModelFile parses a file written by writeModelFile, returning the
 // stages' models with their stacking flags.
-func readModelFile(r io.Reader) (models []*model, stacked []bool, version string, clusters map[uint64]uint16, err error) {
+func readModelFile(r io.Reader) (models []*model, stacked []bool, version string, clusters map[uint64]uint16, dict *gazetteer, err error) {
 	zr, err := gzip.NewReader(r)
 	if err != nil {
-		return nil, nil, "", nil, fmt.Errorf("ner: opening model: %w", err)
+		return nil, nil, "", nil, nil, fmt.Errorf("ner: opening model: %w", err)
 	}
 	defer zr.Close()
 	br := bufio.NewReader(zr)
-	fail := func(what string, err error) ([]*model, []bool, string, map[uint64]uint16, error) {
+	fail := func(what string, err error) ([]*model, []bool, string, map[uint64]uint16, *gazetteer, error) {
 		if err == nil || err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, nil, "", nil, fmt.Errorf("%w: %s: %w", errBadModel, what, err)
+		return nil, nil, "", nil, nil, fmt.Errorf("%w: %s: %w", errBadModel, what, err)
 	}
 	magic := make([]byte, len(modelMagic))
 	if _, err := io.ReadFull(br, magic); err != nil || string(magic) != modelMagic {
@@ -290,7 +299,31 @@ func readModelFile(r io.Reader) (models []*model, stacked []bool, version string
 		}
 		clusters[k] = uint16(c)
 	}
-	return models, stacked, string(vb), clusters, nil
+	// The entity dictionary is optional (older files end here).
+	ml, err := binary.ReadUvarint(br)
+	if err == io.EOF {
+		return models, stacked, string(vb), clusters, nil, nil
+	}
+	if err != nil || ml > maxStackSpan {
+		return fail("dictionary span", err)
+	}
+	nd, err := binary.ReadUvarint(br)
+	if err != nil || nd > 1<<24 {
+		return fail("dictionary size", err)
+	}
+	dict = &gazetteer{entries: make(map[uint64]uint16, nd), maxLen: int(ml)}
+	for i := uint64(0); i < nd; i++ {
+		var k uint64
+		if err := binary.Read(br, binary.LittleEndian, &k); err != nil {
+			return fail("dictionary key", err)
+		}
+		c, err := binary.ReadUvarint(br)
+		if err != nil || c > math.MaxUint16 {
+			return fail("dictionary entry", err)
+		}
+		dict.entries[k] = uint16(c)
+	}
+	return models, stacked, string(vb), clusters, dict, nil
 }
 
 // readBody parses what writeBody wrote.

@@ -250,7 +250,7 @@ func TestLoadRejectsBadModels(t *testing.T) {
 	row := make([]int16, numTags)
 	row[3] = 7
 	m.addRow(5, row)
-	if err := writeModelFile(&gz, "v", []stage{{m: m, x: &extractor{}}}, nil); err != nil {
+	if err := writeModelFile(&gz, "v", []stage{{m: m, x: &extractor{}}}, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := Load(bytes.NewReader(gz.Bytes())); err != nil {

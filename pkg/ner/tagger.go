@@ -83,7 +83,7 @@ func ModelInfo() []byte { return slices.Clone(embeddedInfo) }
 
 // Load reads a model written by Tagger.Save.
 func Load(r io.Reader) (*Tagger, error) {
-	models, stacked, version, clusters, err := readModelFile(r)
+	models, stacked, version, clusters, dict, err := readModelFile(r)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func Load(r io.Reader) (*Tagger, error) {
 	}
 	t := &Tagger{version: version}
 	for i, m := range models {
-		t.stages = append(t.stages, stage{m: m, x: &extractor{gaz: g, clusters: clusters, bits: m.bits, stacked: stacked[i]}})
+		t.stages = append(t.stages, stage{m: m, x: &extractor{gaz: g, dict: dict, clusters: clusters, bits: m.bits, stacked: stacked[i]}})
 	}
 	return t, nil
 }
@@ -112,7 +112,7 @@ func sharedGazetteer() (*gazetteer, error) {
 
 // Save writes the model in the format Load reads.
 func (t *Tagger) Save(w io.Writer) error {
-	return writeModelFile(w, t.version, t.stages, t.stages[0].x.clusters)
+	return writeModelFile(w, t.version, t.stages, t.stages[0].x.clusters, t.stages[0].x.dict)
 }
 
 // Version returns the model version recorded at training time.

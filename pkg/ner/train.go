@@ -18,7 +18,8 @@ type TrainConfig struct {
 	Clusters  int     // word clusters to learn from the training text (0: none)
 	Prune     float32 // drop averaged weights smaller than this (default 0)
 	Stacked   bool    // train a second, document-aware pass on first-pass tags
-	Folds     int     // jackknife folds for the second pass (default 5)
+	Folds     int     // jackknife folds for the second pass and the dictionary (default 5)
+	Dict      bool    // match the entity strings of the training data as features
 	Log       io.Writer
 }
 
@@ -123,6 +124,24 @@ func Train(ctx context.Context, train, dev io.Reader, cfg TrainConfig) (*Tagger,
 			res.TrainTokens += len(doc.words[s])
 		}
 	}
+	// With a dictionary, each training document sees only the entities of
+	// the other folds, as unseen text will.
+	var foldDicts []*gazetteer
+	if cfg.Dict {
+		x.dict = buildDict(trainDocs, func(int) bool { return true })
+		for f := 0; f < cfg.Folds; f++ {
+			foldDicts = append(foldDicts, buildDict(trainDocs, func(d int) bool { return d%cfg.Folds != f }))
+		}
+		logf("dictionary: %d entity strings", len(x.dict.entries))
+	}
+	forDoc := func(x *extractor, d int) *extractor {
+		if foldDicts == nil {
+			return x
+		}
+		c := *x
+		c.dict = foldDicts[d%cfg.Folds]
+		return &c
+	}
 	docSents := func(x *extractor, docs []int, prev [][][]int) []trainSent {
 		var out []trainSent
 		for _, d := range docs {
@@ -130,7 +149,7 @@ func Train(ctx context.Context, train, dev io.Reader, cfg TrainConfig) (*Tagger,
 			if prev != nil {
 				p = prev[d]
 			}
-			df := x.extract(trainDocs[d].words, p)
+			df := forDoc(x, d).extract(trainDocs[d].words, p)
 			for s := range trainDocs[d].words {
 				if len(golds[d][s]) > 0 {
 					out = append(out, trainSent{feats: df.feats[s], offs: df.offs[s], gold: golds[d][s]})
@@ -182,13 +201,13 @@ func Train(ctx context.Context, train, dev io.Reader, cfg TrainConfig) (*Tagger,
 			if err := ctx.Err(); err != nil {
 				return nil, res, fmt.Errorf("ner: training cancelled: %w", err)
 			}
-			ft := &Tagger{stages: []stage{{m: fm, x: x}}}
+			ft := &Tagger{stages: []stage{{m: fm, x: forDoc(x, out[0])}}}
 			for _, d := range out {
 				prev[d] = ft.decode(trainDocs[d].words)
 			}
 			logf("jackknife fold %d/%d done (%s)", f+1, cfg.Folds, time.Since(start).Round(time.Second))
 		}
-		x2 := &extractor{gaz: g, clusters: x.clusters, bits: cfg.Bits, stacked: true}
+		x2 := &extractor{gaz: g, dict: x.dict, clusters: x.clusters, bits: cfg.Bits, stacked: true}
 		second := docSents(x2, all, prev)
 		firstStage := best.stages[0]
 		best2, bestF1b := (*Tagger)(nil), -1.0
