@@ -106,13 +106,28 @@ func (x *extractor) row(h uint64) uint32 { return uint32(h >> (64 - x.bits)) }
 // extract computes the feature rows of a document given as sentences of
 // words. For a stacked extractor, prev holds the BILOU tags a previous pass
 // gave every sentence; it is ignored otherwise.
-func (x *extractor) extract(doc [][]string, prev [][]int) *docFeatures {
-	infos := make([]sentInfo, len(doc))
-	lows := make([]uint64, 0, 64)
+//
+// buf, when not nil, supplies reusable memory; the returned features then
+// live in buf and are valid until buf is used again.
+func (x *extractor) extract(doc [][]string, prev [][]int, buf *extractBuf) *docFeatures {
+	if buf == nil {
+		buf = &extractBuf{}
+	}
+	total := 0
+	for _, words := range doc {
+		total += len(words)
+	}
+	buf.toks = grow(buf.toks, total)
+	buf.gaz = grow(buf.gaz, total)
+	infos := grow(buf.infos, len(doc))
+	buf.infos = infos
+	lows := buf.lows[:0]
+	off := 0
 	for s, words := range doc {
 		si := &infos[s]
-		si.toks = make([]tokInfo, len(words))
-		si.gaz = make([]gazMatch, len(words))
+		n := len(words)
+		*si = sentInfo{toks: buf.toks[off : off+n : off+n], gaz: buf.gaz[off : off+n : off+n]}
+		off += n
 		lows = lows[:0]
 		for i, w := range words {
 			analyse(w, &si.toks[i])
@@ -130,8 +145,9 @@ func (x *extractor) extract(doc [][]string, prev [][]int) *docFeatures {
 		}
 		si.capsSent = isCapsSentence(words, si.toks)
 	}
+	buf.lows = lows
 	// Count the document flags per lowercase form.
-	counts := make(map[uint64]*[numDocFlags]int32)
+	counts := make(map[uint64]*[numDocFlags]int32, total/2)
 	for s := range infos {
 		si := &infos[s]
 		for i := range si.toks {
@@ -156,20 +172,50 @@ func (x *extractor) extract(doc [][]string, prev [][]int) *docFeatures {
 		st = newStackInfo(infos, prev)
 	}
 	df := &docFeatures{feats: make([][]uint32, len(doc)), offs: make([][]int32, len(doc))}
+	feats, offs := buf.feats[:0], buf.offs[:0]
+	sfeats, soffs := buf.stackFeats[:0], buf.stackOffs[:0]
 	for s := range infos {
-		df.feats[s], df.offs[s] = x.sentence(&infos[s], counts)
+		f0, o0 := len(feats), len(offs)
+		feats, offs = x.sentence(&infos[s], counts, feats, offs)
+		df.feats[s], df.offs[s] = feats[f0:len(feats):len(feats)], offs[o0:len(offs):len(offs)]
 		if st != nil {
-			df.feats[s], df.offs[s] = x.stackFeatures(st, s, &infos[s], df.feats[s], df.offs[s])
+			f0, o0 := len(sfeats), len(soffs)
+			sfeats, soffs = x.stackFeatures(st, s, &infos[s], df.feats[s], df.offs[s], sfeats, soffs)
+			df.feats[s], df.offs[s] = sfeats[f0:len(sfeats):len(sfeats)], soffs[o0:len(soffs):len(soffs)]
 		}
 	}
+	buf.feats, buf.offs, buf.stackFeats, buf.stackOffs = feats, offs, sfeats, soffs
 	return df
 }
 
+// extractBuf is memory extract reuses from call to call.
+type extractBuf struct {
+	toks              []tokInfo
+	gaz               []gazMatch
+	infos             []sentInfo
+	lows              []uint64
+	feats, stackFeats []uint32
+	offs, stackOffs   []int32
+}
+
+// grow returns s resized to n elements, reallocating only when its
+// capacity is too small. Elements keep stale values; callers overwrite
+// them.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n, n+n/4)
+	}
+	return s[:n]
+}
+
 // sentence emits the feature rows of one sentence.
-func (x *extractor) sentence(si *sentInfo, counts map[uint64]*[numDocFlags]int32) ([]uint32, []int32) {
+//
+// It appends the rows to feats and the n+1 token offsets (relative to the
+// sentence's first row) to offs, and returns both.
+func (x *extractor) sentence(si *sentInfo, counts map[uint64]*[numDocFlags]int32, feats []uint32, offs []int32) ([]uint32, []int32) {
 	n := len(si.toks)
-	feats := make([]uint32, 0, n*48)
-	offs := make([]int32, 1, n+1)
+	base := int32(len(feats))
+	offs = append(offs, 0)
 	low := func(i int) uint64 {
 		switch {
 		case i < 0:
@@ -304,7 +350,7 @@ func (x *extractor) sentence(si *sentInfo, counts map[uint64]*[numDocFlags]int32
 				}
 			}
 		}
-		offs = append(offs, int32(len(feats)))
+		offs = append(offs, int32(len(feats))-base)
 	}
 	return feats, offs
 }

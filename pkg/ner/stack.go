@@ -72,13 +72,14 @@ func typeSlot(tag int) int {
 	return tagType(tag)
 }
 
-// stackFeatures appends the previous-pass features of sentence s to the
-// rows already extracted (feats, offs) and returns the merged rows.
-func (x *extractor) stackFeatures(st *stackInfo, s int, si *sentInfo, feats []uint32, offs []int32) ([]uint32, []int32) {
+// stackFeatures merges the rows already extracted for sentence s (feats,
+// offs) with its previous-pass features, appending the merged rows to out
+// and their offsets (relative to the sentence's first row) to outOffs.
+func (x *extractor) stackFeatures(st *stackInfo, s int, si *sentInfo, feats []uint32, offs []int32, out []uint32, outOffs []int32) ([]uint32, []int32) {
 	n := len(si.toks)
 	tags := st.prev[s]
 	if len(tags) != n {
-		return feats, offs
+		return append(out, feats...), append(outOffs, offs...)
 	}
 	// Entity-dictionary matches: which other mentions of this exact token
 	// sequence were tagged, by type and BILOU position, excluding this one.
@@ -118,8 +119,8 @@ func (x *extractor) stackFeatures(st *stackInfo, s int, si *sentInfo, feats []ui
 			}
 		}
 	}
-	out := make([]uint32, 0, len(feats)+n*8)
-	newOffs := make([]int32, 1, n+1)
+	base := int32(len(out))
+	outOffs = append(outOffs, 0)
 	add := func(h uint64) { out = append(out, x.row(h)) }
 	tagAt := func(i int) uint64 {
 		if i < 0 || i >= n {
@@ -154,7 +155,7 @@ func (x *extractor) stackFeatures(st *stackInfo, s int, si *sentInfo, feats []ui
 				}
 			}
 		}
-		newOffs = append(newOffs, int32(len(out)))
+		outOffs = append(outOffs, int32(len(out))-base)
 	}
-	return out, newOffs
+	return out, outOffs
 }

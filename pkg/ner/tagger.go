@@ -51,6 +51,7 @@ type scratch struct {
 	delta []float32
 	back  []uint8
 	tags  []int
+	xb    extractBuf
 }
 
 //go:embed model/ner.model
@@ -130,11 +131,11 @@ func (t *Tagger) decode(doc [][]string) [][]int {
 
 // decodeStage runs one pass over a document given the previous pass's tags.
 func (t *Tagger) decodeStage(st stage, doc [][]string, prev [][]int) [][]int {
-	df := st.x.extract(doc, prev)
 	sc, _ := t.pool.Get().(*scratch)
 	if sc == nil {
 		sc = &scratch{}
 	}
+	df := st.x.extract(doc, prev, &sc.xb)
 	out := make([][]int, len(doc))
 	for s := range doc {
 		n := len(doc[s])

@@ -149,7 +149,7 @@ func Train(ctx context.Context, train, dev io.Reader, cfg TrainConfig) (*Tagger,
 			if prev != nil {
 				p = prev[d]
 			}
-			df := forDoc(x, d).extract(trainDocs[d].words, p)
+			df := forDoc(x, d).extract(trainDocs[d].words, p, nil)
 			for s := range trainDocs[d].words {
 				if len(golds[d][s]) > 0 {
 					out = append(out, trainSent{feats: df.feats[s], offs: df.offs[s], gold: golds[d][s]})
