@@ -68,12 +68,13 @@ type ingestResult struct {
 }
 
 // postBatch posts articles as NDJSON, retrying while ingest answers 503.
-func (p *pipeline) postBatch(ctx context.Context, t *testing.T, arts []*article.Article) ingestResult {
+// It is safe to call from any goroutine (it reports errors, not t.Fatal).
+func (p *pipeline) postBatch(ctx context.Context, arts []*article.Article) (ingestResult, error) {
 	var buf bytes.Buffer
 	for _, a := range arts {
 		data, err := article.Marshal(a)
 		if err != nil {
-			t.Fatal(err)
+			return ingestResult{}, err
 		}
 		buf.Write(data)
 		buf.WriteByte('\n')
@@ -82,13 +83,13 @@ func (p *pipeline) postBatch(ctx context.Context, t *testing.T, arts []*article.
 		var res ingestResult
 		code, err := postJSON(ctx, "http://"+p.httpAddr+"/v1/articles:batch", "application/x-ndjson", buf.Bytes(), &res)
 		if err == nil && code/100 == 2 {
-			return res
+			return res, nil
 		}
 		if ctx.Err() != nil {
-			t.Fatalf("batch not accepted before the deadline: code %d err %v", code, err)
+			return res, fmt.Errorf("batch not accepted before the deadline: code %d err %v", code, err)
 		}
 		if code != http.StatusServiceUnavailable && err == nil {
-			t.Fatalf("batch refused with %d: %+v", code, res)
+			return res, fmt.Errorf("batch refused with %d: %+v", code, res)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -191,8 +192,8 @@ func TestIntegrationPipeline(t *testing.T) {
 	for n := 0; n < 20; n++ {
 		arts = append(arts, gen.Story(n))
 	}
-	if res := p.postBatch(ctx, t, arts); res.Accepted != len(arts) {
-		t.Fatalf("batch accepted %d of %d: %+v", res.Accepted, len(arts), res)
+	if res, err := p.postBatch(ctx, arts); err != nil || res.Accepted != len(arts) {
+		t.Fatalf("batch accepted %d of %d: %v %+v", res.Accepted, len(arts), err, res)
 	}
 	p.waitForDocs(t, 21, 90*time.Second)
 
@@ -244,13 +245,18 @@ func TestIntegrationFaults(t *testing.T) {
 	var wg sync.WaitGroup
 	wg.Add(1)
 	accepted := 0
+	var postErr error
 	go func() { // about 250 stories a second for 20 seconds
 		defer wg.Done()
 		tick := time.NewTicker(200 * time.Millisecond)
 		defer tick.Stop()
 		for _, b := range batches {
 			<-tick.C
-			res := p.postBatch(ctx, t, b)
+			res, err := p.postBatch(ctx, b)
+			if err != nil {
+				postErr = err
+				return
+			}
 			accepted += res.Accepted
 		}
 	}()
@@ -271,6 +277,9 @@ func TestIntegrationFaults(t *testing.T) {
 	stackScript(t, "es-start")
 
 	wg.Wait()
+	if postErr != nil {
+		t.Fatal(postErr)
+	}
 	if accepted != total {
 		t.Fatalf("ingest accepted %d of %d stories", accepted, total)
 	}

@@ -10,43 +10,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/wirestream/wirestream/pkg/svcproc"
 	"github.com/wirestream/wirestream/pkg/testenv"
 )
 
-// binDir holds the service binaries built once for the package.
+// The service binaries are built once for the package.
 var (
 	buildOnce sync.Once
 	binDir    string
 	buildErr  error
 )
 
-// buildBinaries compiles cmd/ingest, cmd/enrich and cmd/index once.
 func buildBinaries(t *testing.T) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		binDir, buildErr = os.MkdirTemp("", "wirestream-e2e-bin-")
-		if buildErr != nil {
-			return
-		}
-		root := testenv.RepoRoot(t)
-		for _, name := range []string{"ingest", "enrich", "index"} {
-			cmd := exec.Command("go", "build", "-o", filepath.Join(binDir, name), "./cmd/"+name)
-			cmd.Dir = root
-			if out, err := cmd.CombinedOutput(); err != nil {
-				buildErr = fmt.Errorf("build %s: %v\n%s", name, err, out)
-				return
-			}
+		if buildErr == nil {
+			buildErr = svcproc.Build(context.Background(), testenv.RepoRoot(t), binDir, "ingest", "enrich", "index")
 		}
 	})
 	if buildErr != nil {
@@ -55,15 +44,13 @@ func buildBinaries(t *testing.T) string {
 	return binDir
 }
 
-// freeAddr returns a free 127.0.0.1 TCP address.
 func freeAddr(t *testing.T) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := svcproc.FreeAddr()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addr
 }
 
 // uniqueName returns prefix plus a random suffix, for topics, groups and
@@ -74,39 +61,49 @@ func uniqueName(prefix string) string {
 	return prefix + "-" + hex.EncodeToString(b[:])
 }
 
-// service is one running service process.
+// service wraps svcproc.Service with test failure reporting.
 type service struct {
-	t         *testing.T
-	name      string
-	bin       string
-	args      []string
-	adminAddr string
-	logPath   string
-
-	mu   sync.Mutex
-	cmd  *exec.Cmd
-	done chan struct{}
+	*svcproc.Service
+	t *testing.T
 }
 
 func newService(t *testing.T, name string, args ...string) *service {
-	dir := buildBinaries(t)
-	s := &service{
-		t:         t,
-		name:      name,
-		bin:       filepath.Join(dir, name),
-		adminAddr: freeAddr(t),
-		logPath:   filepath.Join(t.TempDir(), name+".log"),
+	s, err := svcproc.New(buildBinaries(t), t.TempDir(), name, append([]string{"--log-level", "info"}, args...)...)
+	if err != nil {
+		t.Fatal(err)
 	}
-	s.args = append([]string{"serve", "--admin-addr", s.adminAddr, "--log-level", "info"}, args...)
 	t.Cleanup(func() {
-		s.stop()
+		if err := s.Stop(); err != nil {
+			t.Error(err)
+		}
 		if t.Failed() {
-			if data, err := os.ReadFile(s.logPath); err == nil {
-				t.Logf("--- %s log (tail) ---\n%s", name, tail(data, 4000))
-			}
+			t.Logf("--- %s log (tail) ---\n%s", name, s.LogTail(4000))
 		}
 	})
-	return s
+	return &service{Service: s, t: t}
+}
+
+const readyTimeout = 90 * time.Second // the machine may be busy
+
+func (s *service) start() {
+	s.t.Helper()
+	if err := s.Start(readyTimeout); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func (s *service) stop() {
+	s.t.Helper()
+	if err := s.Stop(); err != nil {
+		s.t.Fatal(err)
+	}
+}
+
+func (s *service) kill() {
+	s.t.Helper()
+	if err := s.Kill(); err != nil {
+		s.t.Fatal(err)
+	}
 }
 
 func tail(b []byte, n int) string {
@@ -115,81 +112,6 @@ func tail(b []byte, n int) string {
 	}
 	return string(b)
 }
-
-// start launches the process and waits until /readyz answers 200.
-func (s *service) start() {
-	s.t.Helper()
-	s.mu.Lock()
-	f, err := os.OpenFile(s.logPath, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		s.mu.Unlock()
-		s.t.Fatal(err)
-	}
-	cmd := exec.Command(s.bin, s.args...)
-	cmd.Stdout, cmd.Stderr = f, f
-	cmd.Env = os.Environ()
-	if err := cmd.Start(); err != nil {
-		s.mu.Unlock()
-		s.t.Fatalf("start %s: %v", s.name, err)
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); f.Close(); close(done) }()
-	s.cmd, s.done = cmd, done
-	s.mu.Unlock()
-	s.waitReady(60 * time.Second)
-}
-
-// waitReady polls /readyz until it answers 200.
-func (s *service) waitReady(timeout time.Duration) {
-	s.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.done:
-			s.t.Fatalf("%s exited before becoming ready:\n%s", s.name, s.logTail())
-		default:
-		}
-		resp, err := http.Get("http://" + s.adminAddr + "/readyz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	s.t.Fatalf("%s not ready after %s:\n%s", s.name, timeout, s.logTail())
-}
-
-func (s *service) logTail() string {
-	data, _ := os.ReadFile(s.logPath)
-	return tail(data, 3000)
-}
-
-// signal sends sig and waits for the process to exit.
-func (s *service) signal(sig syscall.Signal) {
-	s.mu.Lock()
-	cmd, done := s.cmd, s.done
-	s.cmd = nil
-	s.mu.Unlock()
-	if cmd == nil {
-		return
-	}
-	_ = cmd.Process.Signal(sig)
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		_ = cmd.Process.Kill()
-		<-done
-		s.t.Errorf("%s did not stop within 30s of %v", s.name, sig)
-	}
-}
-
-// stop ends the process gracefully (SIGTERM).
-func (s *service) stop() { s.signal(syscall.SIGTERM) }
-
-// kill ends the process at once (SIGKILL), as a crash would.
-func (s *service) kill() { s.signal(syscall.SIGKILL) }
 
 // postJSON posts body to url and decodes the JSON answer into out.
 func postJSON(ctx context.Context, url, contentType string, body []byte, out any) (int, error) {
