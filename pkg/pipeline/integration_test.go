@@ -348,3 +348,71 @@ func lagSeries(t *testing.T, m *obs.Metrics) int {
 	}
 	return 0
 }
+
+func TestIntegrationRebalanceTwoRunners(t *testing.T) {
+	e := newItEnv(t, 4)
+	const n = 600
+	e.produce(t, n, func(i int) string { return fmt.Sprintf("v%d", i) })
+	var mu sync.Mutex
+	handled := map[[2]int64]int{}
+	byRunner := [2]int{}
+	started := make(chan struct{})
+	var once sync.Once
+	handler := func(id int, delay time.Duration) Handler {
+		return HandlerFunc(func(_ context.Context, m kafka.Message, ack func(Outcome)) {
+			mu.Lock()
+			handled[[2]int64{int64(m.Partition), m.Offset}]++
+			byRunner[id]++
+			k := len(handled)
+			mu.Unlock()
+			if k >= 30 {
+				once.Do(func() { close(started) })
+			}
+			time.Sleep(delay) // the first runner alone would need about 6 s
+			ack(Outcome{})
+		})
+	}
+	cfg := e.config()
+	cfg.MaxInFlight = 10
+	r1, err := New(cfg, handler(0, 30*time.Millisecond), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop1 := run(t, r1)
+	<-started
+	r2, err := New(cfg, handler(1, 0), nil, nil) // joining the group triggers a rebalance
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop2 := run(t, r2)
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		c, s := totalCommitted(t, e)
+		if s == n {
+			break
+		}
+		if time.Now().After(deadline) {
+			_, end := offsetsOf(t, e)
+			mu.Lock()
+			t.Fatalf("committed %v, end %v, handled %d by runner %v", c, end, len(handled), byRunner)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	stop1()
+	stop2()
+	mu.Lock()
+	defer mu.Unlock()
+	if len(handled) != n {
+		t.Fatalf("%d of %d messages handled", len(handled), n)
+	}
+	if byRunner[1] == 0 {
+		t.Fatalf("the second runner never got a partition: %v", byRunner)
+	}
+	again := 0
+	for _, c := range handled {
+		if c > 1 {
+			again++
+		}
+	}
+	t.Logf("handled by runner: %v; %d messages handled twice around the rebalance (at least once allows it)", byRunner, again)
+}

@@ -177,7 +177,10 @@ type Runner struct {
 	r    fetcher
 	dlqw writer
 	ping func(context.Context) error
-	now  func() time.Time
+	// brokerCommitted reads the group's committed offsets; nil skips the
+	// no-regression guard in commit.
+	brokerCommitted func(context.Context) (map[int]int64, error)
+	now             func() time.Time
 
 	tracker  *Tracker
 	sem      chan struct{}
@@ -213,7 +216,11 @@ func New(cfg Config, h Handler, log *zap.Logger, m *obs.Metrics) (*Runner, error
 		return nil, fmt.Errorf("pipeline dead-letter writer: %w", err)
 	}
 	kc := cfg.Kafka
-	return newRunner(cfg, h, log, m, rd, w, func(ctx context.Context) error { return kafkaio.Ping(ctx, kc) }), nil
+	rn := newRunner(cfg, h, log, m, rd, w, func(ctx context.Context) error { return kafkaio.Ping(ctx, kc) })
+	rn.brokerCommitted = func(ctx context.Context) (map[int]int64, error) {
+		return kafkaio.Committed(ctx, kc, cfg.GroupID, cfg.Topic)
+	}
+	return rn, nil
 }
 
 // newRunner wires a Runner over any fetcher and writer (tests use fakes).
@@ -606,13 +613,17 @@ func (r *Runner) commit(parent context.Context) {
 	if len(commits) == 0 {
 		return
 	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), 10*time.Second)
+	defer cancel()
+	r.dropStale(ctx, commits)
+	if len(commits) == 0 {
+		return
+	}
 	msgs := make([]kafka.Message, 0, len(commits))
 	for p, next := range commits {
 		// kafka-go commits the offset after the message's offset.
 		msgs = append(msgs, kafka.Message{Topic: r.cfg.Topic, Partition: p, Offset: next - 1})
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), 10*time.Second)
-	defer cancel()
 	if err := r.r.CommitMessages(ctx, msgs...); err != nil {
 		if r.m != nil {
 			r.m.CommitErrors.Inc()
@@ -623,6 +634,32 @@ func (r *Runner) commit(parent context.Context) {
 	for p, next := range commits {
 		r.tracker.MarkCommitted(p, next)
 		r.log.Debug("committed", obs.Topic(r.cfg.Topic), obs.Partition(p), obs.Offset(next))
+	}
+}
+
+// dropStale removes from commits the partitions where the group already
+// committed at least as far. After a rebalance another member may own a
+// partition this runner still holds acks for; committing our lower
+// watermark would move the group back (Kafka accepts any member's commit),
+// and the new owner, already done, would not commit again. The check and
+// the commit are not atomic: a regression remains possible in a
+// milliseconds-wide window and costs redelivery, never loss.
+func (r *Runner) dropStale(ctx context.Context, commits map[int]int64) {
+	if r.brokerCommitted == nil {
+		return
+	}
+	cur, err := r.brokerCommitted(ctx)
+	if err != nil {
+		r.log.Debug("reading committed offsets failed; committing without the regression check", obs.Err(err))
+		return
+	}
+	for p, next := range commits {
+		if c, ok := cur[p]; ok && c >= next {
+			r.tracker.MarkCommitted(p, next)
+			delete(commits, p)
+			r.log.Debug("not committing behind the group", obs.Topic(r.cfg.Topic), obs.Partition(p),
+				obs.Offset(next), zap.Int64("labels.group_offset", c))
+		}
 	}
 }
 

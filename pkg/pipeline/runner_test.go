@@ -46,9 +46,7 @@ func (f *fakeReader) CommitMessages(_ context.Context, msgs ...kafka.Message) er
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, m := range msgs {
-		if m.Offset+1 > f.commits[m.Partition] {
-			f.commits[m.Partition] = m.Offset + 1
-		}
+		f.commits[m.Partition] = m.Offset + 1 // as Kafka: the last commit wins, even a lower one
 	}
 	return nil
 }
@@ -474,4 +472,21 @@ func TestRunnerReadyWhileIdleAndUnreachable(t *testing.T) {
 	pingErr = nil
 	mu.Unlock()
 	eventually(t, "ready again", r.Ready)
+}
+
+func TestRunnerDoesNotCommitBehindTheGroup(t *testing.T) {
+	fr, fw := newFakeReader(), &fakeWriter{}
+	fr.commits[0] = 8 // another member already committed partition 0 up to 8
+	fr.feed("in", 2, 5)
+	r := newRunner(testConfig(), ackAll(), nil, nil, fr, fw, func(context.Context) error { return nil })
+	r.brokerCommitted = func(context.Context) (map[int]int64, error) { return fr.committed(), nil }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- r.Run(ctx) }()
+	eventually(t, "partition 1 committed", func() bool { return fr.committed()[1] == 5 })
+	cancel()
+	<-done
+	if got := fr.committed()[0]; got != 8 {
+		t.Fatalf("partition 0 moved back to %d", got)
+	}
 }
