@@ -15,6 +15,16 @@
 // id, index writes with the article id as document id), so redelivery
 // yields no duplicates.
 //
+// # Rebalances
+//
+// The reader is kafka-go's consumer-group Reader. When a partition moves to
+// another member, messages this runner already fetched from it are still
+// handled and acked, but a watermark is never committed when the group's
+// committed offset is already at or past it (that would move the group back).
+// When the reader goes back to an earlier offset (a partition re-assigned,
+// resuming from the last commit) the partition's tracking restarts. A failed
+// commit is logged and retried at the next interval.
+//
 // # Backpressure and readiness
 //
 // At most MaxInFlight messages are un-acked at any time: when the limit is
