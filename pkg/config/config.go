@@ -209,14 +209,22 @@ func code(s string) string {
 // mdEscape keeps table cells intact.
 func mdEscape(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
+// stringValue is the flag.Value of a string setting.
 type stringValue string
 
-func (v *stringValue) String() string     { return string(*v) }
+// String implements flag.Value.
+func (v *stringValue) String() string { return string(*v) }
+
+// Set implements flag.Value.
 func (v *stringValue) Set(s string) error { *v = stringValue(s); return nil }
 
+// intValue is the flag.Value of an int setting.
 type intValue int
 
+// String implements flag.Value.
 func (v *intValue) String() string { return strconv.Itoa(int(*v)) }
+
+// Set implements flag.Value.
 func (v *intValue) Set(s string) error {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil {
@@ -226,10 +234,16 @@ func (v *intValue) Set(s string) error {
 	return nil
 }
 
+// boolValue is the flag.Value of a bool setting.
 type boolValue bool
 
-func (v *boolValue) String() string   { return strconv.FormatBool(bool(*v)) }
+// String implements flag.Value.
+func (v *boolValue) String() string { return strconv.FormatBool(bool(*v)) }
+
+// IsBoolFlag marks the flag as boolean (no value needed).
 func (v *boolValue) IsBoolFlag() bool { return true }
+
+// Set implements flag.Value.
 func (v *boolValue) Set(s string) error {
 	b, err := strconv.ParseBool(strings.TrimSpace(s))
 	if err != nil {
@@ -239,9 +253,13 @@ func (v *boolValue) Set(s string) error {
 	return nil
 }
 
+// durationValue is the flag.Value of a time.Duration setting.
 type durationValue time.Duration
 
+// String implements flag.Value.
 func (v *durationValue) String() string { return time.Duration(*v).String() }
+
+// Set implements flag.Value.
 func (v *durationValue) Set(s string) error {
 	d, err := time.ParseDuration(strings.TrimSpace(s))
 	if err != nil {
@@ -251,9 +269,13 @@ func (v *durationValue) Set(s string) error {
 	return nil
 }
 
+// listValue is the flag.Value of a comma-separated list setting.
 type listValue []string
 
-func (v *listValue) String() string     { return strings.Join(*v, ",") }
+// String implements flag.Value.
+func (v *listValue) String() string { return strings.Join(*v, ",") }
+
+// Set implements flag.Value.
 func (v *listValue) Set(s string) error { *v = ParseList(s); return nil }
 
 // ParseList splits a comma-separated list, trimming spaces and dropping
