@@ -215,7 +215,7 @@ func BenchmarkWriterVsDirect(b *testing.B) {
 	writer := func() {
 		c0 := cpuTime()
 		e, _ := writerRun(b, es, docs)
-		wcpu = append(wcpu, (cpuTime() - c0).Seconds()*1e6/float64(b.N))
+		wcpu = append(wcpu, (cpuTime()-c0).Seconds()*1e6/float64(b.N))
 		wr = append(wr, float64(b.N)/e.Seconds())
 	}
 	direct := func() {
