@@ -61,7 +61,7 @@ stack-down: ## stop the local stack and remove its data
 stack-status: ## report the local stack
 	$(STACK) status
 
-stack-env: ## print the export lines: eval "$$(make -s stack-env)"
+stack-env: ## print the export lines: eval "$(make -s stack-env)"
 	@$(STACK) env
 
 es-stop: ## stop Elasticsearch only (data and port kept), for fault tests
