@@ -283,11 +283,9 @@ port_free() { "$STACKCTL" freeport -prefer "$1" 2>/dev/null | grep -qx "$1"; }
 # choose_ports fills in the ports not yet recorded: the usual ones when free,
 # any free ones otherwise.
 choose_ports() {
-	local used=""
 	[ -n "$KAFKA_PORT" ] || KAFKA_PORT=$("$STACKCTL" freeport -prefer 9092 -avoid "$ES_PORT,$KAFKA_CONTROLLER_PORT")
 	[ -n "$KAFKA_CONTROLLER_PORT" ] || KAFKA_CONTROLLER_PORT=$("$STACKCTL" freeport -prefer 9093 -avoid "$KAFKA_PORT,$ES_PORT")
-	used="$KAFKA_PORT,$KAFKA_CONTROLLER_PORT"
-	[ -n "$ES_PORT" ] || ES_PORT=$("$STACKCTL" freeport -prefer 9200 -avoid "$used")
+	[ -n "$ES_PORT" ] || ES_PORT=$("$STACKCTL" freeport -prefer 9200 -avoid "$KAFKA_PORT,$KAFKA_CONTROLLER_PORT")
 }
 
 print_env() {
