@@ -102,6 +102,11 @@ func ParseBulkResponse(body []byte) ([]BulkItem, error) {
 			return nil, fmt.Errorf("decode bulk answer: item %d has %d actions", i, len(m))
 		}
 		for action, it := range m {
+			switch action {
+			case "index", "create", "update", "delete":
+			default:
+				return nil, fmt.Errorf("decode bulk answer: item %d has unknown action %q", i, action)
+			}
 			items[i] = BulkItem{Action: action, Status: it.Status, Result: it.Result, Error: it.Error}
 		}
 	}

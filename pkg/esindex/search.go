@@ -229,7 +229,7 @@ func parseSearch(raw []byte) (SearchResult, error) {
 		}
 		hit.Highlights = h.Highlight["body"]
 		seen := map[string]bool{}
-		for _, name := range []string{"speaker_quotes", "text_quotes"} {
+		for _, name := range []string{"text_quotes", "speaker_quotes"} {
 			for _, q := range h.InnerHits[name].Hits.Hits {
 				text := q.Source.Text
 				if hl := q.Highlight["quotes.text"]; len(hl) > 0 {
