@@ -14,7 +14,9 @@ import (
 )
 
 // SearchRequest is a search over the read alias. Every set field narrows
-// the result; an empty request lists the latest stories.
+// the result; an empty request lists the latest stories. Only usable
+// stories are returned: withheld revisions stay indexed (Kibana can show
+// them by status) but search leaves them out.
 type SearchRequest struct {
 	// Alias is the read alias (DefaultPrefix + "-read").
 	Alias string

@@ -328,7 +328,7 @@ func (w *Writer) send(b *batch) {
 			body.Write(p.line)
 		}
 		again, err := w.sendOnce(items, body.Bytes())
-		if err != nil {
+		if err != nil && again == nil {
 			again = items
 		}
 		if len(again) == 0 {
@@ -356,8 +356,8 @@ func (w *Writer) send(b *batch) {
 }
 
 // sendOnce sends items in one bulk request, settles the items whose outcome
-// is final and returns those to retry. An error means the whole request
-// failed transiently.
+// is final and returns those to retry with an error describing the failure.
+// An error with no items means the whole request failed transiently.
 func (w *Writer) sendOnce(items []pending, body []byte) ([]pending, error) {
 	w.requests.Add(1)
 	req := esapi.BulkRequest{
@@ -396,15 +396,24 @@ func (w *Writer) sendOnce(items []pending, body []byte) ([]pending, error) {
 		return nil, fmt.Errorf("bulk answer has %d items for %d operations", len(got), len(items))
 	}
 	var again []pending
+	var first string
 	for i, it := range got {
 		v, o, reason := classify(it)
 		if v == retry {
+			if first == "" {
+				first = fmt.Sprintf("status %d: %s", it.Status, reason)
+			}
 			again = append(again, items[i])
 			continue
 		}
 		w.settle(items[i], Result{Outcome: o, Reason: reason})
 	}
-	return again, nil
+	if len(again) > 0 {
+		// The request went through; only these items are retried. The
+		// error describes them for the log.
+		return again, fmt.Errorf("%d bulk items failed, first with %s", len(again), first)
+	}
+	return nil, nil
 }
 
 // backoff returns the wait before retry number attempt+1: exponential from
