@@ -22,7 +22,8 @@ test: export WIRESTREAM_REQUIRE_SHARED := 1
 endif
 
 .PHONY: help build unit integration test fmt vet \
-	stack-up stack-down stack-status stack-env es-stop es-start kafka-stop kafka-start demo
+	stack-up stack-down stack-status stack-env es-stop es-start kafka-stop kafka-start \
+	demo demo-down model eval docs bench
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -77,14 +78,31 @@ kafka-start: ## start Kafka again on the same ports
 	$(STACK) kafka-start
 
 # ---------------------------------------------------------------- demo
-# Placeholder: brings the stack up and prints its addresses. The demo proper
-# (services, sample stories, search) is added here by the pipeline work.
-demo: ## run the demo (for now: the local stack and its addresses)
-	$(STACK) up
-	@echo 'demo: stack is up; run: eval "$$(make -s stack-env)"'
+
+demo: ## the README's first command: stack up, services up, sample stories in, a search printed
+	deploy/local/demo.sh up
+
+demo-down: ## stop the services the demo started (the stack stays up: make stack-down)
+	deploy/local/demo.sh down
 
 # ---------------------------------------------------------------- model
-# (targets to build or check the NER model go here)
+
+SHARED ?= ../shared
+
+model: ## retrain the entity tagger from $(SHARED)/data/conll2003 (deterministic) into pkg/ner/model
+	$(GO) run ./cmd/nertrain -train $(SHARED)/data/conll2003/train.txt -dev $(SHARED)/data/conll2003/valid.txt -out pkg/ner/model/ner.model
+	$(GO) run ./cmd/enrich eval-ner <($(GO) run ./cmd/enrich conll < $(SHARED)/data/conll2003/valid.txt)
+
+eval: ## score the shipped models on the dev sets (CoNLL-2003 valid, PolNeAR dev)
+	mkdir -p .run
+	$(GO) run ./cmd/enrich conll < $(SHARED)/data/conll2003/valid.txt > .run/valid.tagged
+	$(GO) run ./cmd/enrich eval-ner .run/valid.tagged
+	$(GO) run ./cmd/enrich eval-quotes $(SHARED)/data/polnear/dev
+
+docs: ## regenerate docs/configuration.md from the services' flags
+	scripts/gen-config-doc.sh
 
 # ---------------------------------------------------------------- bench
-# (benchmark targets go here)
+
+bench: ## micro, integration and end-to-end benchmarks in one run (stack started if needed); appends to BENCHMARKS.md
+	$(WITH_STACK) scripts/bench.sh
