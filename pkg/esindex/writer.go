@@ -93,16 +93,20 @@ type Stats struct {
 	Requests, Retries int64
 }
 
-// pending is one encoded operation waiting for Elasticsearch.
+// pending is one encoded operation waiting for Elasticsearch: its action
+// and document lines are buf[start:end] of its batch, and line once the
+// batch is dispatched.
 type pending struct {
-	op   Op
-	line []byte
+	op         Op
+	start, end int
+	line       []byte
 }
 
-// batch is a set of operations sent in one bulk request.
+// batch is a set of operations sent in one bulk request. buf holds their
+// NDJSON, in order; it is not modified after dispatch.
 type batch struct {
 	items []pending
-	bytes int
+	buf   bytes.Buffer
 	timer *time.Timer
 }
 
@@ -173,53 +177,82 @@ func (w *Writer) Add(ctx context.Context, op Op) error {
 	if op.Done == nil {
 		return errors.New("esindex: Op.Done is nil")
 	}
-	var buf bytes.Buffer
-	if _, err := encodeOp(&buf, op.Article, time.Now()); err != nil {
-		w.rejected.Add(1)
-		op.Done(Result{Outcome: Rejected, Reason: err.Error()})
-		return nil
-	}
 	select {
 	case w.tokens <- struct{}{}:
 	case <-ctx.Done():
 		return fmt.Errorf("esindex: add: %w", ctx.Err())
 	}
 	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.closed {
+		w.mu.Unlock()
 		<-w.tokens
 		return ErrClosed
 	}
-	if w.cur != nil && w.cur.bytes+buf.Len() > w.cfg.MaxBytes {
-		w.dispatchLocked()
-	}
 	if w.cur == nil {
-		b := &batch{}
-		b.timer = time.AfterFunc(w.cfg.FlushInterval, func() {
-			w.mu.Lock()
-			defer w.mu.Unlock()
-			if w.cur == b {
-				w.dispatchLocked()
-			}
-		})
-		w.cur = b
+		w.newBatchLocked()
 	}
-	w.cur.items = append(w.cur.items, pending{op: op, line: buf.Bytes()})
-	w.cur.bytes += buf.Len()
-	if len(w.cur.items) >= w.cfg.MaxDocs || w.cur.bytes >= w.cfg.MaxBytes {
+	// Encode straight into the batch's request body: no per-document
+	// buffer, no copy when the batch is sent.
+	b := w.cur
+	start := b.buf.Len()
+	if _, err := encodeOp(&b.buf, op.Article, time.Now()); err != nil {
+		w.mu.Unlock()
+		<-w.tokens
+		w.rejected.Add(1)
+		op.Done(Result{Outcome: Rejected, Reason: err.Error()})
+		return nil
+	}
+	end := b.buf.Len()
+	if len(b.items) > 0 && end > w.cfg.MaxBytes {
+		// This operation overflows the batch: send the batch without it
+		// and start the next one with it.
+		line := bytes.Clone(b.buf.Bytes()[start:end])
+		b.buf.Truncate(start)
+		w.dispatchLocked()
+		w.newBatchLocked()
+		b = w.cur
+		start = 0
+		b.buf.Write(line)
+		end = b.buf.Len()
+	}
+	b.items = append(b.items, pending{op: op, start: start, end: end})
+	if len(b.items) >= w.cfg.MaxDocs || end >= w.cfg.MaxBytes {
 		w.dispatchLocked()
 	}
+	w.mu.Unlock()
 	return nil
+}
+
+// newBatchLocked starts an empty current batch whose timer sends it after
+// FlushInterval. w.mu is held.
+func (w *Writer) newBatchLocked() {
+	b := &batch{}
+	b.buf.Grow(64 << 10)
+	b.timer = time.AfterFunc(w.cfg.FlushInterval, func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.cur == b {
+			w.dispatchLocked()
+		}
+	})
+	w.cur = b
 }
 
 // dispatchLocked hands the current batch to the senders. w.mu is held.
 func (w *Writer) dispatchLocked() {
 	b := w.cur
 	w.cur = nil
-	if b == nil || len(b.items) == 0 {
+	if b == nil {
 		return
 	}
 	b.timer.Stop()
+	if len(b.items) == 0 {
+		return
+	}
+	data := b.buf.Bytes()
+	for i := range b.items {
+		b.items[i].line = data[b.items[i].start:b.items[i].end]
+	}
 	w.ready <- b
 }
 
@@ -323,11 +356,16 @@ func (w *Writer) send(b *batch) {
 			}
 			return
 		}
-		body.Reset()
-		for _, p := range items {
-			body.Write(p.line)
+		data := b.buf.Bytes()
+		if attempt > 0 {
+			// Only the failed items go again.
+			body.Reset()
+			for _, p := range items {
+				body.Write(p.line)
+			}
+			data = body.Bytes()
 		}
-		again, err := w.sendOnce(items, body.Bytes())
+		again, err := w.sendOnce(items, data)
 		if err != nil && again == nil {
 			again = items
 		}
