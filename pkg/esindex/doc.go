@@ -33,6 +33,15 @@
 // current mappings on the write index, and reports an error when the existing
 // index cannot take them.
 //
+// # Writing
+//
+// Writer is an asynchronous sink: Add queues an article and blocks only
+// when the writer holds as many unsettled articles as it may; each Op's Done
+// reports Indexed, Deleted, Stale (an older revision, dropped), Rejected
+// (Elasticsearch refused the document: dead-letter it with the reason) or,
+// only when Close gave up waiting, Abandoned (not written: do not commit).
+// Transient failures are retried per item with backoff, without limit.
+//
 // # Versioning
 //
 // The document id is the article id and the Elasticsearch version is the

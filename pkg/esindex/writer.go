@@ -140,7 +140,10 @@ type Writer struct {
 }
 
 // NewWriter returns a running Writer that indexes into cfg.Alias through es.
-// Close it to flush and stop its goroutines.
+// Close it to flush and stop its goroutines. The client's own retries (by
+// default up to 3 on 502/503/504 and connection errors) come first; the
+// writer's backoff takes over when they give up, so a client created with
+// DisableRetry reports trouble through Healthy sooner.
 func NewWriter(es *elasticsearch.Client, cfg WriterConfig, log *zap.Logger) *Writer {
 	cfg = cfg.withDefaults()
 	if log == nil {
@@ -308,7 +311,9 @@ func (w *Writer) Close(ctx context.Context) error {
 }
 
 // Healthy reports whether Elasticsearch is accepting writes: it is false
-// while some batch is being retried because of transient failures.
+// while some batch is being retried because of transient failures. The
+// writer learns about Elasticsearch only through its requests, so an idle
+// writer stays healthy.
 func (w *Writer) Healthy() bool { return w.failing.Load() == 0 }
 
 // Stats returns the writer's counters.
