@@ -369,7 +369,7 @@ func TestComposeServiceSettings(t *testing.T) {
 			continue
 		}
 		ports := s.hostPorts(t, name)
-		addrs := map[string]string{"ADMIN_ADDR": env["ADMIN_ADDR"]}
+		addrs := map[string]string{"WIRESTREAM_ADMIN_ADDR": env["WIRESTREAM_ADMIN_ADDR"]}
 		if name == "ingest" {
 			addrs["WIRESTREAM_HTTP_ADDR"] = env["WIRESTREAM_HTTP_ADDR"]
 		}
