@@ -76,22 +76,27 @@ up() {
 	start_service enrich 127.0.0.1:8082
 	start_service index 127.0.0.1:8083
 
-	say "posting the sample stories from examples/stories"
-	local f n=0
+	say "posting the sample stories from examples/stories (one batch request per file)"
+	local f code accepted
 	for f in "$REPO_ROOT"/examples/stories/*; do
 		case "$f" in *.md) continue ;; esac
-		local url="http://$HTTP_ADDR/v1/articles?source=demo"
-		case "$f" in *.ndjson) url="http://$HTTP_ADDR/v1/articles:batch?source=demo" ;; esac
-		code=$(curl -sS -o "$DEMO/last-response.json" -w '%{http_code}' --data-binary "@$f" "$url")
-		printf '  %-40s HTTP %s\n' "$(basename "$f")" "$code" >&2
-		n=$((n + 1))
+		code=$(curl -sS -o "$DEMO/last-response.json" -w '%{http_code}' --data-binary "@$f" \
+			"http://$HTTP_ADDR/v1/articles:batch?source=demo")
+		accepted=$(grep -o '"accepted":[0-9]*' "$DEMO/last-response.json" | cut -d: -f2)
+		printf '  %-40s HTTP %s, %s accepted\n' "$(basename "$f")" "$code" "${accepted:-0}" >&2
 	done
 	say "waiting for the stories to be enriched and indexed"
-	local count=0
-	for _ in $(seq 1 60); do
+	local count=0 last=-1 stable=0
+	for _ in $(seq 1 120); do
 		count=$("$BIN/index" count 2>/dev/null || echo 0)
-		[ "$count" -ge 10 ] && break
-		sleep 1
+		if [ "$count" -gt 0 ] && [ "$count" -eq "$last" ]; then
+			stable=$((stable + 1))
+			[ "$stable" -ge 6 ] && break
+		else
+			stable=0
+		fi
+		last=$count
+		sleep 0.5
 	done
 	say "$count stories searchable; searching for quotes by speaker"
 	echo
