@@ -38,7 +38,7 @@ type Result struct {
 type WriterConfig struct {
 	// Alias is the write alias (DefaultPrefix).
 	Alias string
-	// MaxDocs caps the operations of one bulk request (1000).
+	// MaxDocs caps the operations of one bulk request (500).
 	MaxDocs int
 	// MaxBytes caps the body of one bulk request (5 MiB). A single larger
 	// operation is sent alone.
@@ -60,7 +60,7 @@ func (c WriterConfig) withDefaults() WriterConfig {
 		c.Alias = DefaultPrefix
 	}
 	if c.MaxDocs <= 0 {
-		c.MaxDocs = 1000
+		c.MaxDocs = 500
 	}
 	if c.MaxBytes <= 0 {
 		c.MaxBytes = 5 << 20
@@ -120,9 +120,9 @@ type Writer struct {
 	cfg WriterConfig
 	log *zap.Logger
 
-	// tokens holds one token per operation accepted and not yet settled:
-	// its capacity bounds memory and gives Add its backpressure.
-	tokens chan struct{}
+	// budget counts operations accepted and not yet settled: its
+	// capacity bounds memory and gives Add its backpressure.
+	budget *budget
 	ready  chan *batch
 	wg     sync.WaitGroup
 
@@ -133,7 +133,6 @@ type Writer struct {
 	cur    *batch
 	closed bool
 
-	flushMu sync.Mutex
 	failing atomic.Int64
 
 	indexed, deleted, stale, rejected, abandoned, requests, retries atomic.Int64
@@ -154,7 +153,7 @@ func NewWriter(es *elasticsearch.Client, cfg WriterConfig, log *zap.Logger) *Wri
 		es:     es,
 		cfg:    cfg,
 		log:    log,
-		tokens: make(chan struct{}, capacity),
+		budget: newBudget(capacity),
 		// Every queued batch holds at least one token, so this channel
 		// never fills.
 		ready: make(chan *batch, capacity),
@@ -180,15 +179,13 @@ func (w *Writer) Add(ctx context.Context, op Op) error {
 	if op.Done == nil {
 		return errors.New("esindex: Op.Done is nil")
 	}
-	select {
-	case w.tokens <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("esindex: add: %w", ctx.Err())
+	if err := w.budget.acquire(ctx); err != nil {
+		return fmt.Errorf("esindex: add: %w", err)
 	}
 	w.mu.Lock()
 	if w.closed {
 		w.mu.Unlock()
-		<-w.tokens
+		w.budget.release(1)
 		return ErrClosed
 	}
 	if w.cur == nil {
@@ -200,9 +197,8 @@ func (w *Writer) Add(ctx context.Context, op Op) error {
 	start := b.buf.Len()
 	if _, err := encodeOp(&b.buf, op.Article, time.Now()); err != nil {
 		w.mu.Unlock()
-		<-w.tokens
-		w.rejected.Add(1)
-		op.Done(Result{Outcome: Rejected, Reason: err.Error()})
+		w.settle(pending{op: op}, Result{Outcome: Rejected, Reason: err.Error()})
+		w.budget.release(1)
 		return nil
 	}
 	end := b.buf.Len()
@@ -262,25 +258,13 @@ func (w *Writer) dispatchLocked() {
 // Flush sends the operations queued so far and waits until every operation
 // accepted before and during the call is settled, or ctx ends.
 func (w *Writer) Flush(ctx context.Context) error {
-	w.flushMu.Lock()
-	defer w.flushMu.Unlock()
-	w.mu.Lock()
-	w.dispatchLocked()
-	w.mu.Unlock()
-	// Holding every token means no operation is outstanding.
-	held := 0
-	defer func() {
-		for ; held > 0; held-- {
-			<-w.tokens
-		}
-	}()
-	for held < cap(w.tokens) {
-		select {
-		case w.tokens <- struct{}{}:
-			held++
-		case <-ctx.Done():
-			return fmt.Errorf("esindex: flush: %w", ctx.Err())
-		}
+	kick := func() {
+		w.mu.Lock()
+		w.dispatchLocked()
+		w.mu.Unlock()
+	}
+	if err := w.budget.drain(ctx, kick); err != nil {
+		return fmt.Errorf("esindex: flush: %w", err)
 	}
 	return nil
 }
@@ -325,7 +309,7 @@ func (w *Writer) Stats() Stats {
 	}
 }
 
-// settle reports the outcome of p and frees its token.
+// settle reports the outcome of p. The caller releases its budget unit.
 func (w *Writer) settle(p pending, r Result) {
 	switch r.Outcome {
 	case Indexed:
@@ -340,7 +324,6 @@ func (w *Writer) settle(p pending, r Result) {
 		w.abandoned.Add(1)
 	}
 	p.op.Done(r)
-	<-w.tokens
 }
 
 // send writes one batch, retrying its failed items until every item is
@@ -359,6 +342,7 @@ func (w *Writer) send(b *batch) {
 			for _, p := range items {
 				w.settle(p, Result{Outcome: Abandoned, Reason: "writer closed before Elasticsearch accepted the operation"})
 			}
+			w.budget.release(len(items))
 			return
 		}
 		data := b.buf.Bytes()
@@ -429,6 +413,7 @@ func (w *Writer) sendOnce(items []pending, body []byte) ([]pending, error) {
 		for _, p := range items {
 			w.settle(p, Result{Outcome: Rejected, Reason: reason})
 		}
+		w.budget.release(len(items))
 		return nil, nil
 	}
 	got, err := ParseBulkResponse(answer)
@@ -451,6 +436,7 @@ func (w *Writer) sendOnce(items []pending, body []byte) ([]pending, error) {
 		}
 		w.settle(items[i], Result{Outcome: o, Reason: reason})
 	}
+	w.budget.release(len(items) - len(again))
 	if len(again) > 0 {
 		// The request went through; only these items are retried. The
 		// error describes them for the log.
