@@ -211,6 +211,9 @@ func (c Config) NewWriter(topic string) (*kafka.Writer, error) {
 		RequiredAcks: kafka.RequireAll,
 		MaxAttempts:  5,
 		BatchTimeout: 5 * time.Millisecond,
+		// A record batch must stay under the broker's message.max.bytes
+		// (1,048,588 by default), framing included.
+		BatchBytes:   1_000_000,
 		WriteTimeout: 10 * time.Second,
 		Transport:    tr,
 	}, nil

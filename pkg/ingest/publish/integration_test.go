@@ -6,6 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -107,4 +109,43 @@ func BenchmarkIntegrationKafkaPublish(b *testing.B) {
 		n += len(batch)
 	}
 	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "articles/s")
+}
+
+// TestIntegrationKafkaPublishLargeBatch publishes, from several goroutines at
+// once, far more than the broker's message.max.bytes (1 MB) to one partition:
+// the writer must split it into record batches the broker accepts.
+func TestIntegrationKafkaPublishLargeBatch(t *testing.T) {
+	brokers := testenv.KafkaBrokers(t)
+	topic := publishtest.Topic(t, brokers, 1)
+	k, err := publish.NewKafka(publish.KafkaConfig{Brokers: brokers, Topic: topic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer k.Close()
+	filler := strings.Repeat("A paragraph of wire copy that fills the story to a realistic length. ", 45) // about 3 KB
+	var want []string
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		var batch []*article.Article
+		for i := 0; i < 500; i++ {
+			a := story(fmt.Sprintf("urn:it:large:%d:%d", g, i), 1)
+			a.Body += "\n\n" + filler
+			batch = append(batch, a)
+			want = append(want, publishtest.RevisionKey(a.ID, a.Version))
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- k.Publish(context.Background(), batch)
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("publish of 500 stories (1.5 MB): %v", err)
+		}
+	}
+	publishtest.CheckExactlyOnce(t, publishtest.ReadAll(t, brokers, topic), want)
 }

@@ -75,21 +75,21 @@ func NewKafka(cfg KafkaConfig) (*Kafka, error) {
 		cfg.MaxAttempts = 3
 	}
 	w := &kafka.Writer{
-		Addr:                   kafka.TCP(cfg.Brokers...),
-		Topic:                  cfg.Topic,
-		Balancer:               &kafka.Hash{},
-		RequiredAcks:           kafka.RequireAll,
-		BatchTimeout:           cfg.BatchTimeout,
-		BatchSize:              cfg.BatchSize,
-		BatchBytes:             int64(cfg.BatchSize) * int64(cfg.MaxMessageBytes),
+		Addr:         kafka.TCP(cfg.Brokers...),
+		Topic:        cfg.Topic,
+		Balancer:     &kafka.Hash{},
+		RequiredAcks: kafka.RequireAll,
+		BatchTimeout: cfg.BatchTimeout,
+		BatchSize:    cfg.BatchSize,
+		// The broker bounds a whole record batch (one partition's share of
+		// a produce request) by message.max.bytes, not each message, so a
+		// batch may not grow past the largest message we accept.
+		BatchBytes:             int64(cfg.MaxMessageBytes),
 		MaxAttempts:            cfg.MaxAttempts,
 		WriteBackoffMin:        50 * time.Millisecond,
 		WriteBackoffMax:        500 * time.Millisecond,
 		Compression:            cfg.Compression,
 		AllowAutoTopicCreation: false,
-	}
-	if w.BatchBytes > 64<<20 {
-		w.BatchBytes = 64 << 20
 	}
 	if cfg.Transport != nil {
 		w.Transport = cfg.Transport
