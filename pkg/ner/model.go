@@ -86,8 +86,9 @@ func viterbi(e []float32, n int, trans *[(numTags + 1) * numTags]float32, out []
 		cur := delta[i*numTags : (i+1)*numTags]
 		for k := 0; k < numTags; k++ {
 			best, arg := negInf, 0
-			for p := 0; p < numTags; p++ {
-				if !allowed[p][k] || prev[p] == negInf {
+			for _, p8 := range predecessors[k] {
+				p := int(p8)
+				if prev[p] == negInf {
 					continue
 				}
 				if s := prev[p] + trans[p*numTags+k]; s > best {
