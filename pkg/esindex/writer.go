@@ -154,7 +154,7 @@ func NewWriter(es *elasticsearch.Client, cfg WriterConfig, log *zap.Logger) *Wri
 		cfg:    cfg,
 		log:    log,
 		budget: newBudget(capacity),
-		// Every queued batch holds at least one token, so this channel
+		// Every queued batch holds at least one budget unit, so this channel
 		// never fills.
 		ready: make(chan *batch, capacity),
 	}
