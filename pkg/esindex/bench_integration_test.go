@@ -53,7 +53,11 @@ func benchLayout(b *testing.B, es *elasticsearch.Client) (Layout, func()) {
 	}
 	return l, func() {
 		ctx := context.Background()
-		_, _ = call(ctx, es, http.MethodDelete, "/"+l.Pattern(), nil)
+		// Wildcard deletes are refused by default
+		// (action.destructive_requires_name): delete by name.
+		if _, err := call(ctx, es, http.MethodDelete, "/"+l.Index(), nil); err != nil {
+			b.Logf("cleanup: %v", err)
+		}
 		_, _ = call(ctx, es, http.MethodDelete, "/_index_template/"+l.TemplateName(), nil)
 		_, _ = call(ctx, es, http.MethodDelete, "/_component_template/"+l.SettingsTemplate(), nil)
 		_, _ = call(ctx, es, http.MethodDelete, "/_component_template/"+l.MappingsTemplate(), nil)
