@@ -36,8 +36,13 @@ build: ## compile every package and command
 unit: ## unit tests (no stack needed)
 	$(GO) test $(UNIT_FLAGS) ./...
 
+# The packages that have integration tests (files tagged `integration`); the
+# end-to-end package runs last because its fault test restarts Elasticsearch.
+INTEGRATION_PKGS = $(shell grep -rl --include='*_test.go' '^//go:build integration' pkg cmd deploy 2>/dev/null \
+	| xargs -r -n1 dirname | sort -u | grep -v '^pkg/e2e$$' | sed 's|^|./|') ./pkg/e2e
+
 integration: ## integration tests against the local stack (started and stopped here unless KAFKA_BROKERS and ELASTICSEARCH_URL are set)
-	$(WITH_STACK) env WIRESTREAM_REQUIRE_STACK=1 $(GO) test $(INTEGRATION_FLAGS) ./...
+	$(WITH_STACK) env WIRESTREAM_REQUIRE_STACK=1 $(GO) test $(INTEGRATION_FLAGS) $(INTEGRATION_PKGS)
 
 test: ## go vet, unit tests, then integration tests: what CI runs
 	$(GO) vet ./...

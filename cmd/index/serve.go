@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
 	"github.com/segmentio/kafka-go"
 	"go.uber.org/zap"
 
@@ -112,14 +113,17 @@ func serve(s *serveSettings) error {
 	setupDone := make(chan struct{})
 	admin := obs.AdminServer(s.common.Admin.Addr, metrics, &level,
 		obs.ReadyFunc("kafka", runner.Ready),
-		obs.ReadyFunc("elasticsearch", func() bool {
+		obs.Check{Name: "elasticsearch", Fn: func(ctx context.Context) error {
 			select {
 			case <-setupDone:
-				return writer.Healthy()
 			default:
-				return false
+				return errors.New("index layout not installed yet")
 			}
-		}))
+			if !writer.Healthy() {
+				return errors.New("bulk writes failing")
+			}
+			return clusterReachable(ctx, es)
+		}})
 	go func() {
 		if err := admin.ListenAndServe(); err != nil {
 			log.Error("admin server", obs.Err(err))
@@ -164,5 +168,21 @@ func serve(s *serveSettings) error {
 		return runErr
 	}
 	log.Info("index stopped")
+	return nil
+}
+
+// clusterReachable asks Elasticsearch for its health, so that readiness
+// notices an outage even while no bulk request is in flight.
+func clusterReachable(ctx context.Context, es *elasticsearch.Client) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	resp, err := esapi.ClusterHealthRequest{}.Do(ctx, es)
+	if err != nil {
+		return fmt.Errorf("cluster health: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.IsError() {
+		return fmt.Errorf("cluster health: %s", resp.Status())
+	}
 	return nil
 }

@@ -514,4 +514,3 @@ func filterBench(s string) string {
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%d ms", d.Milliseconds()) }
-
