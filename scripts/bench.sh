@@ -16,10 +16,10 @@ go test -run '^$' -bench . -benchmem -benchtime 2s \
 	./pkg/ingest/formats ./pkg/ingest/textnorm ./pkg/pipeline | tee -a "$micro"
 
 echo "bench: integration benchmarks (real Kafka and Elasticsearch)" >&2
-go test -tags integration -run '^$' -bench 'IntegrationKafkaPublish' -benchtime 20000x ./pkg/ingest/publish | tee -a "$micro"
+go test -tags integration -run '^$' -bench 'IntegrationKafkaPublish' -benchtime 20x ./pkg/ingest/publish | tee -a "$micro"
 go test -tags integration -run '^$' -bench 'IntegrationHTTPBatch' -benchtime 20x ./pkg/ingest/httpapi | tee -a "$micro"
 go test -tags integration -run '^$' -bench 'IntegrationHTTPSingleLatency' -benchtime 1x ./pkg/ingest/httpapi | tee -a "$micro"
-go test -tags integration -run '^$' -bench 'WriterVsDirect' -benchtime 5000x ./pkg/esindex | tee -a "$micro"
+go test -tags integration -run '^$' -bench 'WriterVsDirect' -benchtime 20000x ./pkg/esindex | tee -a "$micro"
 
 echo "bench: end-to-end harness" >&2
 go run ./cmd/wsbench --micro "$micro" --out BENCHMARKS.md

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +19,8 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/wirestream/wirestream/pkg/article"
+	"github.com/wirestream/wirestream/pkg/dlq"
+	"github.com/wirestream/wirestream/pkg/kafkaio"
 	"github.com/wirestream/wirestream/pkg/storygen"
 	"github.com/wirestream/wirestream/pkg/testenv"
 )
@@ -28,6 +32,7 @@ type pipeline struct {
 	esURL                 string
 	raw, enriched, dlq    string
 	alias                 string
+	indexGroup            string
 	ingest, enrich, index *service
 	httpAddr              string
 }
@@ -35,20 +40,21 @@ type pipeline struct {
 func startPipeline(t *testing.T) *pipeline {
 	t.Helper()
 	p := &pipeline{
-		brokers:  testenv.KafkaBrokers(t),
-		esURL:    testenv.ElasticsearchURL(t),
-		raw:      uniqueName("e2e-raw"),
-		enriched: uniqueName("e2e-enriched"),
-		dlq:      uniqueName("e2e-dlq"),
-		alias:    uniqueName("e2e-articles"),
-		httpAddr: freeAddr(t),
+		brokers:    testenv.KafkaBrokers(t),
+		esURL:      testenv.ElasticsearchURL(t),
+		raw:        uniqueName("e2e-raw"),
+		enriched:   uniqueName("e2e-enriched"),
+		dlq:        uniqueName("e2e-dlq"),
+		alias:      uniqueName("e2e-articles"),
+		indexGroup: uniqueName("e2e-index"),
+		httpAddr:   freeAddr(t),
 	}
 	brokers := strings.Join(p.brokers, ",")
 	p.ingest = newService(t, "ingest", "--http-addr", p.httpAddr, "--kafka-brokers", brokers, "--raw-topic", p.raw)
 	p.enrich = newService(t, "enrich", "--kafka-brokers", brokers, "--raw-topic", p.raw, "--enriched-topic", p.enriched,
 		"--dlq-topic", p.dlq, "--group-id", uniqueName("e2e-enrich"))
 	p.index = newService(t, "index", "--kafka-brokers", brokers, "--enriched-topic", p.enriched, "--dlq-topic", p.dlq,
-		"--group-id", uniqueName("e2e-index"), "--es-url", p.esURL, "--index-alias", p.alias)
+		"--group-id", p.indexGroup, "--es-url", p.esURL, "--index-alias", p.alias)
 	p.ingest.start()
 	p.enrich.start()
 	p.index.start()
@@ -331,4 +337,122 @@ func dlqSize(t *testing.T, brokers []string, topic string) int64 {
 		total += last - first
 	}
 	return total
+}
+
+// runCLI runs one of the service binaries as a command-line tool and returns
+// its standard output.
+func runCLI(t *testing.T, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(buildBinaries(t), name), args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s%s", name, strings.Join(args, " "), err, stdout.String(), stderr.String())
+	}
+	return stdout.String()
+}
+
+// waitLag waits until the consumer group has consumed all of topic.
+func waitLag(t *testing.T, brokers []string, group, topic string, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		lag, err := kafkaio.Lag(context.Background(), kafkaio.Config{Brokers: brokers}, group, topic)
+		var total int64
+		for _, l := range lag {
+			total += l
+		}
+		if err == nil && len(lag) > 0 && total == 0 {
+			return
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	t.Fatalf("group %s still lags on %s after %s", group, topic, timeout)
+}
+
+// TestIntegrationDeadLetterSearchReplay checks the operator's tools on the
+// running pipeline: a story Elasticsearch rejects lands in the dead-letter
+// topic with the reason while the others are indexed; `index search` finds
+// the kerry-moscow story by speaker and by words; `index dlq list` shows the
+// dead letter; and a replay of the raw topic through a new enrich group
+// re-indexes every story in place, without duplicates.
+func TestIntegrationDeadLetterSearchReplay(t *testing.T) {
+	p := startPipeline(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	brokers := strings.Join(p.brokers, ",")
+
+	kerry, err := os.ReadFile(testenv.SharedDir(t, "fixtures", "wire", "kerry-moscow.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	story := append([]byte("Kerry to visit Moscow for Syria talks\n\n"), kerry...)
+	if code, err := postJSON(ctx, "http://"+p.httpAddr+"/v1/articles?source=e2e-desk", "text/plain", story, nil); err != nil || code != http.StatusAccepted {
+		t.Fatalf("post kerry-moscow: %d %v", code, err)
+	}
+	gen := storygen.New(7, "e2e-dlq")
+	arts := []*article.Article{gen.Story(0), gen.Story(1), gen.Story(2)}
+	bad := arts[1]
+	bad.Keywords = []string{strings.Repeat("k", 40000)} // longer than Lucene's term limit
+	if res, err := p.postBatch(ctx, arts); err != nil || res.Accepted != 3 {
+		t.Fatalf("batch: %v %+v", err, res)
+	}
+	// A poison message on the raw topic, as a broken producer would write.
+	w := &kafka.Writer{Addr: kafka.TCP(p.brokers...), Topic: p.raw, RequiredAcks: kafka.RequireAll}
+	if err := w.WriteMessages(ctx, kafka.Message{Key: []byte("poison"), Value: []byte(`{"id": "poison", "body": `)}); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	p.waitForDocs(t, 3, 90*time.Second) // kerry-moscow and the two good stories
+
+	// The poison message is dead-lettered by enrich, the rejected story by
+	// index with Elasticsearch's reason.
+	var letters []dlq.Entry
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) && len(letters) < 2 {
+		letters, err = dlq.List(ctx, kafkaio.Config{Brokers: p.brokers}, p.dlq, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if len(letters) != 2 {
+		t.Fatalf("want 2 dead letters, got %d: %+v", len(letters), letters)
+	}
+	byService := map[string]dlq.Entry{}
+	for _, e := range letters {
+		byService[e.Service] = e
+	}
+	if e := byService["index"]; string(e.Key) != bad.ID || !strings.Contains(e.Error, "immense term") || e.OriginalTopic != p.enriched {
+		t.Errorf("index dead letter %+v", e)
+	}
+	if e := byService["enrich"]; string(e.Key) != "poison" || e.OriginalTopic != p.raw || e.Error == "" {
+		t.Errorf("enrich dead letter %+v", e)
+	}
+	if out := runCLI(t, "index", "dlq", "list", "--kafka-brokers", brokers, "--dlq-topic", p.dlq); !strings.Contains(out, "2 dead letters") || !strings.Contains(out, bad.ID) {
+		t.Errorf("index dlq list:\n%s", out)
+	}
+
+	// Terminal search by speaker and by words.
+	search := func(args ...string) string {
+		return runCLI(t, "index", append([]string{"search", "--es-url", p.esURL, "--index-alias", p.alias}, args...)...)
+	}
+	if out := search("--speaker", "Sergey Lavrov"); !strings.Contains(out, "Kerry to visit Moscow") || !strings.Contains(out, "Sergey Lavrov") {
+		t.Errorf("search --speaker \"Sergey Lavrov\":\n%s", out)
+	}
+	if out := search("Al-Nusra"); !strings.Contains(out, "Kerry to visit Moscow") {
+		t.Errorf("search Al-Nusra:\n%s", out)
+	}
+
+	// Replay: a new enrich group re-reads the raw topic from the start.
+	group := uniqueName("e2e-enrich-replay")
+	if out := runCLI(t, "enrich", "replay", "--kafka-brokers", brokers, "--topic", p.raw, "--group-id", group, "--since", "earliest"); !strings.Contains(out, "will resume") {
+		t.Errorf("enrich replay:\n%s", out)
+	}
+	replay := newService(t, "enrich", "--kafka-brokers", brokers, "--raw-topic", p.raw, "--enriched-topic", p.enriched,
+		"--dlq-topic", p.dlq, "--group-id", group)
+	replay.start()
+	waitLag(t, p.brokers, group, p.raw, 90*time.Second)
+	waitLag(t, p.brokers, p.indexGroup, p.enriched, 90*time.Second)
+	p.waitForDocs(t, 3, 30*time.Second) // still exactly three documents
 }
