@@ -3,7 +3,6 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -15,12 +14,7 @@ func TestSettingsDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	set, _ := serveFlags()
-	if !strings.Contains(string(doc), set.Markdown()) {
-		t.Fatal("docs/configuration.md is out of date: run `make docs`")
-	}
-	for _, s := range set.Settings() {
-		if s.Usage == "" {
-			t.Errorf("--%s has no description", s.Flag)
-		}
+	if err := set.CheckDocumented(string(doc)); err != nil {
+		t.Fatal(err)
 	}
 }

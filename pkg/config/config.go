@@ -289,3 +289,18 @@ func ParseList(s string) []string {
 	}
 	return out
 }
+
+// CheckDocumented reports whether doc (the text of docs/configuration.md)
+// holds the current Markdown of s and every setting has a description.
+func (s *Set) CheckDocumented(doc string) error {
+	var errs []error
+	if !strings.Contains(doc, s.Markdown()) {
+		errs = append(errs, fmt.Errorf("%s: docs/configuration.md is out of date: run `make docs`", s.name))
+	}
+	for _, st := range s.settings {
+		if st.Usage == "" {
+			errs = append(errs, fmt.Errorf("%s: --%s has no description", s.name, st.Flag))
+		}
+	}
+	return errors.Join(errs...)
+}

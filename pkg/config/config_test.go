@@ -171,3 +171,19 @@ func FuzzParseList(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckDocumented(t *testing.T) {
+	s := NewSet("demo")
+	var v string
+	s.String(&v, "colour", "DEMO_COLOUR", "blue", "the colour")
+	if err := s.CheckDocumented("intro\n" + s.Markdown() + "outro"); err != nil {
+		t.Errorf("documented set reported: %v", err)
+	}
+	if err := s.CheckDocumented("stale text"); err == nil {
+		t.Error("stale documentation not reported")
+	}
+	s.String(&v, "shade", "DEMO_SHADE", "", "")
+	if err := s.CheckDocumented(s.Markdown()); err == nil || !strings.Contains(err.Error(), "--shade has no description") {
+		t.Errorf("missing description not reported: %v", err)
+	}
+}
