@@ -59,10 +59,10 @@ func serveFlags() (*config.Set, *serveSettings) {
 	set.Section("Bulk writing")
 	set.String(&s.GroupID, "group-id", "WIRESTREAM_INDEX_GROUP", "wirestream-index", "Kafka consumer group")
 	set.Int(&s.MaxInFlight, "max-in-flight", "WIRESTREAM_INDEX_MAX_IN_FLIGHT", 4000, "most messages fetched but not yet settled in Elasticsearch; fetching pauses at the limit")
-	set.Int(&s.BulkDocs, "bulk-docs", "WIRESTREAM_BULK_DOCS", 1000, "most operations in one bulk request")
+	set.Int(&s.BulkDocs, "bulk-docs", "WIRESTREAM_BULK_DOCS", 500, "most operations in one bulk request")
 	set.Int(&s.BulkBytes, "bulk-bytes", "WIRESTREAM_BULK_BYTES", 5<<20, "most bytes in one bulk request")
 	set.Duration(&s.FlushInterval, "flush-interval", "WIRESTREAM_FLUSH_INTERVAL", 200*time.Millisecond, "longest wait for a bulk request to fill")
-	set.Int(&s.BulkInFlight, "bulk-in-flight", "WIRESTREAM_BULK_IN_FLIGHT", 2, "concurrent bulk requests")
+	set.Int(&s.BulkInFlight, "bulk-in-flight", "WIRESTREAM_BULK_IN_FLIGHT", 3, "concurrent bulk requests")
 	return set, s
 }
 

@@ -46,7 +46,7 @@ type WriterConfig struct {
 	// FlushInterval is the longest an operation waits for its batch to
 	// fill before it is sent (200ms).
 	FlushInterval time.Duration
-	// MaxInFlight is the number of concurrent bulk requests (2). Add
+	// MaxInFlight is the number of concurrent bulk requests (3). Add
 	// blocks once MaxInFlight full batches are in flight and another is
 	// full.
 	MaxInFlight int
@@ -69,7 +69,7 @@ func (c WriterConfig) withDefaults() WriterConfig {
 		c.FlushInterval = 200 * time.Millisecond
 	}
 	if c.MaxInFlight <= 0 {
-		c.MaxInFlight = 2
+		c.MaxInFlight = 3
 	}
 	if c.RetryMin <= 0 {
 		c.RetryMin = 100 * time.Millisecond
@@ -412,6 +412,17 @@ func (w *Writer) sendOnce(items []pending, body []byte) ([]pending, error) {
 		reason := he.Error()
 		for _, p := range items {
 			w.settle(p, Result{Outcome: Rejected, Reason: reason})
+		}
+		w.budget.release(len(items))
+		return nil, nil
+	}
+	if allSucceeded(answer, len(items)) {
+		for _, p := range items {
+			o := Indexed
+			if p.op.Article.Status == article.StatusCanceled {
+				o = Deleted
+			}
+			w.settle(p, Result{Outcome: o})
 		}
 		w.budget.release(len(items))
 		return nil, nil
