@@ -41,6 +41,8 @@ type options struct {
 	rate             int
 	latencyDuration  time.Duration
 	throughputN      int
+	indexN           int
+	indexOnly        bool
 	out, micro, root string
 }
 
@@ -49,6 +51,8 @@ func main() {
 	flag.IntVar(&o.rate, "rate", 200, "single-article POSTs per second in the latency run")
 	flag.DurationVar(&o.latencyDuration, "latency-duration", 30*time.Second, "length of the latency run")
 	flag.IntVar(&o.throughputN, "throughput-stories", 20000, "stories in the throughput run")
+	flag.BoolVar(&o.indexOnly, "index-only", false, "run only the index-versus-direct comparison")
+	flag.IntVar(&o.indexN, "index-stories", 20000, "documents in the index-service-versus-direct-loader run (0: skip)")
 	flag.StringVar(&o.out, "out", "", "append the results to this Markdown file (BENCHMARKS.md)")
 	flag.StringVar(&o.micro, "micro", "", "file with `go test -bench` output to include")
 	flag.StringVar(&o.root, "root", ".", "repository root (to build the services)")
@@ -89,6 +93,15 @@ func run(ctx context.Context, o options) error {
 	fmt.Fprintln(os.Stderr, "wsbench: building the services")
 	if err := svcproc.Build(ctx, o.root, work, "ingest", "enrich", "index"); err != nil {
 		return err
+	}
+	if o.indexOnly {
+		ix, err := b.indexRun(ctx, work, o.indexN)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("index service %.0f docs/s (CPU %.0f µs/doc), direct loader %.0f docs/s\n",
+			float64(ix.n)/ix.service.Seconds(), float64(ix.serviceCPU.Microseconds())/float64(ix.n), float64(ix.n)/ix.direct.Seconds())
+		return nil
 	}
 	b.alias = uniqueName("bench-articles")
 	b.raw, b.enrGrp = uniqueName("bench-raw"), uniqueName("bench-enrich")
@@ -146,6 +159,13 @@ func run(ctx context.Context, o options) error {
 	if err != nil {
 		return err
 	}
+	var ix indexResult
+	if o.indexN > 0 {
+		fmt.Fprintf(os.Stderr, "wsbench: index service from Kafka versus a direct bulk loader, %d documents\n", o.indexN)
+		if ix, err = b.indexRun(ctx, work, o.indexN); err != nil {
+			return err
+		}
+	}
 	var mem []string
 	for _, s := range b.svcs {
 		_, peak, err := s.Memory()
@@ -154,7 +174,7 @@ func run(ctx context.Context, o options) error {
 		}
 		mem = append(mem, fmt.Sprintf("%s %.0f MB", s.Name, float64(peak)/(1<<20)))
 	}
-	report := render(o, lat, tp, mem)
+	report := render(o, lat, tp, ix, mem)
 	fmt.Print(report)
 	if o.out != "" {
 		f, err := os.OpenFile(o.out, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
@@ -481,7 +501,7 @@ func machine() string {
 	return fmt.Sprintf("%s, %d cores, %.0f GB RAM, %s/%s, %s", cpu, runtime.NumCPU(), memGB, runtime.GOOS, runtime.GOARCH, runtime.Version())
 }
 
-func render(o options, lat latencyResult, tp throughputResult, mem []string) string {
+func render(o options, lat latencyResult, tp throughputResult, ix indexResult, mem []string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## End-to-end run %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(&b, "Machine: %s. Kafka and Elasticsearch (local stack) on the same machine. Command: `make bench`.\n\n", machine())
@@ -493,6 +513,10 @@ func render(o options, lat latencyResult, tp throughputResult, mem []string) str
 	fmt.Fprintf(&b, "| Stage: ingest acknowledged all | %.0f stories/s (%s) |\n", float64(tp.n)/tp.ingestDone.Seconds(), tp.ingestDone.Round(100*time.Millisecond))
 	fmt.Fprintf(&b, "| Stage: enrich caught up | %.0f stories/s (%s) |\n", float64(tp.n)/tp.enrichDone.Seconds(), tp.enrichDone.Round(100*time.Millisecond))
 	fmt.Fprintf(&b, "| Stage: index caught up (searchable) | %.0f stories/s (%s) |\n", float64(tp.n)/tp.all.Seconds(), tp.all.Round(100*time.Millisecond))
+	if ix.n > 0 {
+		sr, dr := float64(ix.n)/ix.service.Seconds(), float64(ix.n)/ix.direct.Seconds()
+		fmt.Fprintf(&b, "| Index service from Kafka vs direct bulk loader, %d enriched stories | %.0f vs %.0f docs/s: %.0f%% |\n", ix.n, sr, dr, 100*sr/dr)
+	}
 	fmt.Fprintf(&b, "| Peak RSS of each service | %s |\n", strings.Join(mem, ", "))
 	if o.micro != "" {
 		if data, err := os.ReadFile(o.micro); err == nil {

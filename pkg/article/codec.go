@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	fastjson "github.com/segmentio/encoding/json"
 )
 
 // Kafka header names carried with every article message.
@@ -33,8 +35,17 @@ func Decode(data []byte) (*Article, error) {
 
 // Unmarshal parses one article from JSON without validating it. Unknown
 // fields are ignored so that older readers accept newer optional fields.
+//
+// Articles are decoded with segmentio/encoding/json, a faster drop-in
+// replacement for encoding/json (decoding dominates the index service's CPU
+// use); input it refuses is decoded again by encoding/json, whose errors
+// name the offending field.
 func Unmarshal(data []byte) (*Article, error) {
 	var a Article
+	if err := fastjson.Unmarshal(data, &a); err == nil {
+		return &a, nil
+	}
+	a = Article{}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	if err := dec.Decode(&a); err != nil {
 		return nil, describeJSONError(err)

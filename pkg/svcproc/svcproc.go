@@ -197,3 +197,28 @@ func (s *Service) Memory() (rss, peak int64, err error) {
 	}
 	return rss, peak, nil
 }
+
+// CPUTime returns the user plus system CPU time the process has used, from
+// /proc/PID/stat (in clock ticks of 1/100 s, as Linux reports them).
+func (s *Service) CPUTime() (time.Duration, error) {
+	pid := s.PID()
+	if pid == 0 {
+		return 0, errors.New(s.Name + " is not running")
+	}
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: count fields after ')'.
+	rest := string(data)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond, nil
+}

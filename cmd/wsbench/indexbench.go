@@ -1,0 +1,212 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/segmentio/kafka-go"
+
+	"github.com/wirestream/wirestream/pkg/article"
+	"github.com/wirestream/wirestream/pkg/config"
+	"github.com/wirestream/wirestream/pkg/enrich"
+	"github.com/wirestream/wirestream/pkg/esindex"
+	"github.com/wirestream/wirestream/pkg/kafkaio"
+	"github.com/wirestream/wirestream/pkg/storygen"
+	"github.com/wirestream/wirestream/pkg/svcproc"
+)
+
+// indexResult compares the index service, consuming from Kafka, with a
+// direct bulk loader sending the same documents to the same node.
+type indexResult struct {
+	n                 int
+	service, direct   time.Duration
+	serviceCPU        time.Duration
+	directBatch, conc int
+}
+
+// enrichedStories returns n generated stories, enriched in process.
+func enrichedStories(n int) []*article.Article {
+	gen := storygen.New(777, uniqueName("bench-index"))
+	out := make([]*article.Article, n)
+	for i := range out {
+		out[i] = gen.Story(i)
+		out[i].IngestedAt = time.Now().UTC()
+	}
+	e := enrich.New()
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < n; i += workers {
+				e.Enrich(out[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// indexRun measures, in one run, (1) a tuned direct bulk loader (pre-built
+// NDJSON, 500 documents a request, 2 in flight, external versioning as the
+// service uses) into a fresh layout and (2) the index service consuming the
+// same documents from a Kafka topic into another fresh layout: the time
+// from the first produce to all documents counted.
+func (b *bench) indexRun(ctx context.Context, work string, n int) (indexResult, error) {
+	arts := enrichedStories(n)
+	res := indexResult{n: n, directBatch: 500, conc: 2}
+
+	es, err := config.Elasticsearch{URL: b.esURL}.Client()
+	if err != nil {
+		return res, err
+	}
+	direct := esindex.NewLayout(uniqueName("bench-direct"))
+	if _, err := esindex.Setup(ctx, es, esindex.SetupConfig{Prefix: direct.Prefix}); err != nil {
+		return res, err
+	}
+	now := time.Now().UTC()
+	var bodies [][]byte
+	var buf bytes.Buffer
+	for i, a := range arts {
+		fmt.Fprintf(&buf, `{"index":{"_id":%q,"version":%d,"version_type":"external_gte"}}`+"\n", a.ID, a.Version)
+		doc, err := json.Marshal(esindex.Document(a, now))
+		if err != nil {
+			return res, err
+		}
+		buf.Write(doc)
+		buf.WriteByte('\n')
+		if (i+1)%res.directBatch == 0 || i == n-1 {
+			bodies = append(bodies, bytes.Clone(buf.Bytes()))
+			buf.Reset()
+		}
+	}
+	jobs := make(chan []byte)
+	errc := make(chan error, res.conc)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := 0; c < res.conc; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for body := range jobs {
+				resp, err := b.client.Post(b.esURL+"/"+direct.WriteAlias()+"/_bulk?filter_path=errors", "application/x-ndjson", bytes.NewReader(body))
+				if err != nil {
+					errc <- err
+					return
+				}
+				var out struct {
+					Errors bool `json:"errors"`
+				}
+				err = json.NewDecoder(resp.Body).Decode(&out)
+				resp.Body.Close()
+				if err != nil || resp.StatusCode != http.StatusOK || out.Errors {
+					errc <- fmt.Errorf("direct bulk: HTTP %d, errors %v, %v", resp.StatusCode, out.Errors, err)
+					return
+				}
+			}
+		}()
+	}
+	for _, body := range bodies {
+		jobs <- body
+	}
+	close(jobs)
+	wg.Wait()
+	res.direct = time.Since(start)
+	select {
+	case err := <-errc:
+		return res, err
+	default:
+	}
+
+	// The index service on a topic of its own.
+	topic := uniqueName("bench-index-in")
+	kcfg := kafkaio.Config{Brokers: strings.Split(b.brokers, ",")}
+	if err := kafkaio.EnsureTopics(ctx, kcfg, []kafkaio.TopicSpec{{Name: topic, Partitions: 4}}); err != nil {
+		return res, err
+	}
+	alias := uniqueName("bench-service")
+	args := []string{"--kafka-brokers", b.brokers, "--log-level", "warn",
+		"--enriched-topic", topic, "--dlq-topic", uniqueName("bench-index-dlq"), "--group-id", uniqueName("bench-index-svc"),
+		"--es-url", b.esURL, "--index-alias", alias}
+	// WSBENCH_INDEX_ARGS adds flags to the index service, for tuning.
+	args = append(args, strings.Fields(os.Getenv("WSBENCH_INDEX_ARGS"))...)
+	// The topic is filled first, so that producing does not compete with
+	// the service for the machine.
+	msgs := make([]kafka.Message, n)
+	for i, a := range arts {
+		v, err := article.Marshal(a)
+		if err != nil {
+			return res, err
+		}
+		msgs[i] = kafka.Message{Key: []byte(a.ID), Value: v}
+	}
+	w := &kafka.Writer{Addr: kafka.TCP(kcfg.Brokers...), Topic: topic, Balancer: &kafka.Hash{}, RequiredAcks: kafka.RequireAll,
+		BatchSize: 1000, BatchBytes: 1_000_000, BatchTimeout: 5 * time.Millisecond}
+	for i := 0; i < n; i += 1000 {
+		if err := w.WriteMessages(ctx, msgs[i:min(i+1000, n)]...); err != nil {
+			w.Close()
+			return res, fmt.Errorf("produce: %w", err)
+		}
+	}
+	w.Close()
+	svc, err := svcproc.New(work, work, "index", args...)
+	if err != nil {
+		return res, err
+	}
+	if err := svc.Start(2 * time.Minute); err != nil {
+		return res, err
+	}
+	defer svc.Stop()
+	saved := b.alias
+	b.alias = alias
+	defer func() { b.alias = saved }()
+	cpu0, _ := svc.CPUTime()
+	if path := os.Getenv("WSBENCH_INDEX_PROFILE"); path != "" {
+		go func() { // a CPU profile of the index service while it works
+			resp, err := http.Get("http://" + svc.AdminAddr + "/debug/pprof/profile?seconds=3")
+			if err != nil {
+				return
+			}
+			defer resp.Body.Close()
+			if f, err := os.Create(path); err == nil {
+				_, _ = io.Copy(f, resp.Body)
+				f.Close()
+			}
+		}()
+	}
+	// Throughput is measured from the first document searchable to the
+	// last, so start-up (setup, group join) is not counted.
+	var first time.Time
+	var c0 int
+	deadline := time.Now().Add(5 * time.Minute)
+	for {
+		c, err := b.count(ctx)
+		if err == nil && c > 0 && first.IsZero() {
+			first, c0 = time.Now(), c
+		}
+		if err == nil && c >= n {
+			break
+		}
+		if time.Now().After(deadline) {
+			return res, fmt.Errorf("index service: %d of %d documents after 5 minutes", c, n)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	elapsed := time.Since(first)
+	res.service = time.Duration(float64(elapsed) * float64(n) / float64(max(n-c0, 1)))
+	cpu1, _ := svc.CPUTime()
+	res.serviceCPU = cpu1 - cpu0
+	fmt.Fprintf(os.Stderr, "wsbench: index service %s (CPU %s), direct loader %s for %d documents\n",
+		res.service.Round(time.Millisecond), res.serviceCPU, res.direct.Round(time.Millisecond), n)
+	return res, nil
+}
