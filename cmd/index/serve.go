@@ -97,6 +97,12 @@ func serve(s *serveSettings) error {
 		MaxBytes:      s.BulkBytes,
 		FlushInterval: s.FlushInterval,
 		MaxInFlight:   s.BulkInFlight,
+		OnBulk: func(ops, retried int) {
+			if ops > 0 {
+				metrics.BulkSize.Observe(float64(ops))
+			}
+			metrics.BulkRetries.Add(float64(retried))
+		},
 	}, log)
 	runner, err := pipeline.New(pipeline.Config{
 		Kafka:       kcfg,

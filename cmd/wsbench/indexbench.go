@@ -24,12 +24,46 @@ import (
 	"github.com/wirestream/wirestream/pkg/svcproc"
 )
 
+// pidCPU returns the CPU time of the processes listed in $WSBENCH_PIDS
+// (comma-separated), to see where a phase's CPU went.
+func pidCPU() map[string]time.Duration {
+	out := map[string]time.Duration{}
+	for _, pid := range strings.Split(os.Getenv("WSBENCH_PIDS"), ",") {
+		if pid == "" {
+			continue
+		}
+		data, err := os.ReadFile("/proc/" + pid + "/stat")
+		if err != nil {
+			continue
+		}
+		rest := string(data)
+		if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+			rest = rest[i+1:]
+		}
+		f := strings.Fields(rest)
+		var u, st int64
+		fmt.Sscan(f[11], &u)
+		fmt.Sscan(f[12], &st)
+		out[pid] = time.Duration(u+st) * 10 * time.Millisecond
+	}
+	return out
+}
+
+func cpuDelta(a, b map[string]time.Duration) string {
+	var parts []string
+	for k, v := range b {
+		parts = append(parts, fmt.Sprintf("%s:%s", k, (v-a[k]).Round(10*time.Millisecond)))
+	}
+	return strings.Join(parts, " ")
+}
+
 // indexResult compares the index service, consuming from Kafka, with a
 // direct bulk loader sending the same documents to the same node.
 type indexResult struct {
 	n                 int
 	service, direct   time.Duration
 	serviceCPU        time.Duration
+	directAcked       time.Duration // until the last bulk answer, not searchable
 	directBatch, conc int
 }
 
@@ -93,39 +127,52 @@ func (b *bench) indexRun(ctx context.Context, work string, n int) (indexResult, 
 	jobs := make(chan []byte)
 	errc := make(chan error, res.conc)
 	var wg sync.WaitGroup
-	start := time.Now()
-	for c := 0; c < res.conc; c++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for body := range jobs {
-				resp, err := b.client.Post(b.esURL+"/"+direct.WriteAlias()+"/_bulk?filter_path=errors", "application/x-ndjson", bytes.NewReader(body))
-				if err != nil {
-					errc <- err
-					return
+	pc0 := pidCPU()
+	loaderDone := make(chan struct{})
+	loadStart := time.Now()
+	go func() {
+		defer close(loaderDone)
+		for c := 0; c < res.conc; c++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for body := range jobs {
+					resp, err := b.client.Post(b.esURL+"/"+direct.WriteAlias()+"/_bulk?filter_path=errors", "application/x-ndjson", bytes.NewReader(body))
+					if err != nil {
+						errc <- err
+						return
+					}
+					var out struct {
+						Errors bool `json:"errors"`
+					}
+					err = json.NewDecoder(resp.Body).Decode(&out)
+					resp.Body.Close()
+					if err != nil || resp.StatusCode != http.StatusOK || out.Errors {
+						errc <- fmt.Errorf("direct bulk: HTTP %d, errors %v, %v", resp.StatusCode, out.Errors, err)
+						return
+					}
 				}
-				var out struct {
-					Errors bool `json:"errors"`
-				}
-				err = json.NewDecoder(resp.Body).Decode(&out)
-				resp.Body.Close()
-				if err != nil || resp.StatusCode != http.StatusOK || out.Errors {
-					errc <- fmt.Errorf("direct bulk: HTTP %d, errors %v, %v", resp.StatusCode, out.Errors, err)
-					return
-				}
-			}
-		}()
+			}()
+		}
+		for _, body := range bodies {
+			jobs <- body
+		}
+		close(jobs)
+		wg.Wait()
+		res.directAcked = time.Since(loadStart)
+	}()
+	res.direct, err = b.visibleRate(ctx, direct.Prefix, n)
+	<-loaderDone
+	if os.Getenv("WSBENCH_PIDS") != "" {
+		fmt.Fprintln(os.Stderr, "wsbench: direct phase CPU", cpuDelta(pc0, pidCPU()))
 	}
-	for _, body := range bodies {
-		jobs <- body
-	}
-	close(jobs)
-	wg.Wait()
-	res.direct = time.Since(start)
 	select {
 	case err := <-errc:
 		return res, err
 	default:
+	}
+	if err != nil {
+		return res, err
 	}
 
 	// The index service on a topic of its own.
@@ -167,13 +214,16 @@ func (b *bench) indexRun(ctx context.Context, work string, n int) (indexResult, 
 		return res, err
 	}
 	defer svc.Stop()
-	saved := b.alias
-	b.alias = alias
-	defer func() { b.alias = saved }()
 	cpu0, _ := svc.CPUTime()
+	pc1 := pidCPU()
 	if path := os.Getenv("WSBENCH_INDEX_PROFILE"); path != "" {
 		go func() { // a CPU profile of the index service while it works
-			resp, err := http.Get("http://" + svc.AdminAddr + "/debug/pprof/profile?seconds=3")
+			url := "http://" + svc.AdminAddr + "/debug/pprof/profile?seconds=3"
+			if os.Getenv("WSBENCH_INDEX_GOROUTINES") != "" {
+				time.Sleep(1500 * time.Millisecond)
+				url = "http://" + svc.AdminAddr + "/debug/pprof/goroutine?debug=1"
+			}
+			resp, err := http.Get(url)
 			if err != nil {
 				return
 			}
@@ -184,8 +234,38 @@ func (b *bench) indexRun(ctx context.Context, work string, n int) (indexResult, 
 			}
 		}()
 	}
-	// Throughput is measured from the first document searchable to the
-	// last, so start-up (setup, group join) is not counted.
+	res.service, err = b.visibleRate(ctx, alias, n)
+	if err != nil {
+		return res, err
+	}
+	if os.Getenv("WSBENCH_PIDS") != "" {
+		fmt.Fprintln(os.Stderr, "wsbench: service phase CPU", cpuDelta(pc1, pidCPU()))
+	}
+	if resp, err := http.Get("http://" + svc.AdminAddr + "/metrics"); err == nil {
+		data, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		for _, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "wirestream_bulk_size_sum") || strings.HasPrefix(line, "wirestream_bulk_size_count") || strings.HasPrefix(line, "wirestream_bulk_retries_total") {
+				fmt.Fprintln(os.Stderr, "wsbench: index service", line)
+			}
+		}
+	}
+	cpu1, _ := svc.CPUTime()
+	res.serviceCPU = cpu1 - cpu0
+	fmt.Fprintf(os.Stderr, "wsbench: index service %s (CPU %s), direct loader %s for %d documents\n",
+		res.service.Round(time.Millisecond), res.serviceCPU, res.direct.Round(time.Millisecond), n)
+	return res, nil
+}
+
+// visibleRate polls the read alias of the layout prefix until n documents
+// are searchable and returns the time n documents take at the rate observed
+// from the first searchable document to the last, so start-up (index setup,
+// consumer group join) and refresh timing affect the loader and the service
+// alike.
+func (b *bench) visibleRate(ctx context.Context, prefix string, n int) (time.Duration, error) {
+	saved := b.alias
+	b.alias = prefix
+	defer func() { b.alias = saved }()
 	var first time.Time
 	var c0 int
 	deadline := time.Now().Add(5 * time.Minute)
@@ -198,15 +278,12 @@ func (b *bench) indexRun(ctx context.Context, work string, n int) (indexResult, 
 			break
 		}
 		if time.Now().After(deadline) {
-			return res, fmt.Errorf("index service: %d of %d documents after 5 minutes", c, n)
+			return 0, fmt.Errorf("%s: %d of %d documents searchable after 5 minutes", prefix, c, n)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(20 * time.Millisecond)
 	}
-	elapsed := time.Since(first)
-	res.service = time.Duration(float64(elapsed) * float64(n) / float64(max(n-c0, 1)))
-	cpu1, _ := svc.CPUTime()
-	res.serviceCPU = cpu1 - cpu0
-	fmt.Fprintf(os.Stderr, "wsbench: index service %s (CPU %s), direct loader %s for %d documents\n",
-		res.service.Round(time.Millisecond), res.serviceCPU, res.direct.Round(time.Millisecond), n)
-	return res, nil
+	if c0 >= n { // everything appeared in one refresh: no rate to observe
+		return time.Since(first), nil
+	}
+	return time.Duration(float64(time.Since(first)) * float64(n) / float64(n-c0)), nil
 }

@@ -53,6 +53,9 @@ type WriterConfig struct {
 	// RetryMin and RetryMax bound the exponential backoff between retries
 	// of failed items (100ms and 30s); each wait is jittered.
 	RetryMin, RetryMax time.Duration
+	// OnBulk, when set, is told the operations of every bulk request sent
+	// and the items it has to retry (for metrics). It must not block.
+	OnBulk func(ops, retried int)
 }
 
 func (c WriterConfig) withDefaults() WriterConfig {
@@ -366,6 +369,9 @@ func (w *Writer) send(b *batch) {
 			w.failing.Add(1)
 		}
 		w.retries.Add(int64(len(again)))
+		if w.cfg.OnBulk != nil {
+			w.cfg.OnBulk(0, len(again))
+		}
 		wait := backoff(w.cfg.RetryMin, w.cfg.RetryMax, attempt)
 		if attempt == 0 || attempt%10 == 9 {
 			w.log.Warn("elasticsearch bulk failed, retrying",
@@ -387,6 +393,9 @@ func (w *Writer) send(b *batch) {
 // An error with no items means the whole request failed transiently.
 func (w *Writer) sendOnce(items []pending, body []byte) ([]pending, error) {
 	w.requests.Add(1)
+	if w.cfg.OnBulk != nil {
+		w.cfg.OnBulk(len(items), 0)
+	}
 	req := esapi.BulkRequest{
 		Index:      w.cfg.Alias,
 		Body:       bytes.NewReader(body),
