@@ -1,6 +1,8 @@
 package article
 
 import (
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -113,5 +115,53 @@ func FuzzDecode(f *testing.F) {
 		if err == nil && a.Validate() != nil {
 			t.Fatal("Decode accepted an invalid article")
 		}
+		// Where encoding/json accepts the input, the fast path must give
+		// the same article.
+		if std, serr := stdUnmarshal(data); serr == nil {
+			fast, ferr := Unmarshal(data)
+			if ferr != nil || !reflect.DeepEqual(fast, std) {
+				t.Fatalf("fast decode differs from encoding/json: %v", ferr)
+			}
+		}
 	})
+}
+
+// stdUnmarshal decodes with encoding/json only, the reference for the fast
+// path in Unmarshal.
+func stdUnmarshal(data []byte) (*Article, error) {
+	var a Article
+	err := json.Unmarshal(data, &a)
+	return &a, err
+}
+
+// TestFastDecodeMatchesStandard: the segmentio decoder used by Unmarshal
+// gives the same article as encoding/json.
+func TestFastDecodeMatchesStandard(t *testing.T) {
+	a := validArticle()
+	a.PublishedAt = time.Date(2026, 11, 26, 9, 30, 0, 123, time.FixedZone("MSK", 3*3600))
+	a.Subjects = []string{"politics"}
+	a.Urgency = 3
+	a.Entities = []Entity{{Name: "Сергей Лавров", Type: TypePerson, Role: "minister", Count: 2, Salience: 0.75,
+		Mentions: []Mention{{Text: "Лавров", Start: 0, End: 6}, {Text: "he", Start: 10, End: 12}}}}
+	a.Quotes = []Quote{
+		{Text: "We are ready", Type: QuoteDirect, Spans: []Span{{Start: 27, End: 39}}, Speaker: &Speaker{Name: "Сергей Лавров", Type: TypePerson},
+			SpeakerMention: &Mention{Text: "he", Start: 10, End: 12}, Cue: &Mention{Text: "said", Start: 13, End: 17}},
+		{Text: "x", Type: QuoteNonSpeech, Spans: []Span{{Start: 1, End: 2}}},
+	}
+	a.Enrichment = &Enrichment{Model: "m", Version: "v", EnrichedAt: time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)}
+	data, err := Marshal(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fast, err := Unmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	std, err := stdUnmarshal(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fast, std) {
+		t.Errorf("fast decode differs:\nfast %+v\nstd  %+v", fast, std)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -95,9 +96,20 @@ func (a *Article) Validate() error {
 	if len(a.Body) > MaxBodyBytes {
 		v.add("body", "longer than %d bytes", MaxBodyBytes)
 	}
-	for name, s := range map[string]string{"headline": a.Headline, "body": a.Body, "byline": a.Byline, "dateline": a.Dateline, "subheadline": a.Subheadline, "source": a.Source, "source_guid": a.SourceGUID, "url": a.URL} {
-		if !utf8.ValidString(s) {
-			v.add(name, "is not valid UTF-8")
+	for _, f := range [...]struct{ name, text string }{
+		{"headline", a.Headline}, {"body", a.Body}, {"byline", a.Byline}, {"dateline", a.Dateline},
+		{"subheadline", a.Subheadline}, {"source", a.Source}, {"source_guid", a.SourceGUID}, {"url", a.URL},
+	} {
+		if !utf8.ValidString(f.text) {
+			v.add(f.name, "is not valid UTF-8")
+		}
+	}
+	for _, f := range [...]struct {
+		name string
+		t    time.Time
+	}{{"published_at", a.PublishedAt}, {"updated_at", a.UpdatedAt}, {"ingested_at", a.IngestedAt}} {
+		if y := f.t.Year(); !f.t.IsZero() && (y < 1 || y > 9999) {
+			v.add(f.name, "year %d is outside 0001-9999 (RFC 3339)", y)
 		}
 	}
 	if !a.Status.Valid() {
@@ -132,43 +144,46 @@ func (a *Article) validateEnriched(v *validator) {
 		return
 	}
 	n := utf8.RuneCountInString(a.Body)
-	span := func(field string, start, end int) {
-		if start < 0 || end < start || end > n {
-			v.add(field, "span [%d,%d) is outside the body (%d code points)", start, end, n)
-		}
+	// Field names are built only for the spans that fail: formatting them
+	// for every mention would cost more than the checks.
+	bad := func(start, end int) bool { return start < 0 || end < start || end > n }
+	report := func(field string, start, end int) {
+		v.add(field, "span [%d,%d) is outside the body (%d code points)", start, end, n)
 	}
 	for i, e := range a.Entities {
-		f := fmt.Sprintf("entities[%d]", i)
 		if strings.TrimSpace(e.Name) == "" {
-			v.add(f+".name", "is required")
+			v.add(fmt.Sprintf("entities[%d].name", i), "is required")
 		}
 		switch e.Type {
 		case TypePerson, TypeOrganization, TypeLocation, TypeMisc:
 		default:
-			v.add(f+".type", "%q is not one of PER, ORG, LOC, MISC", e.Type)
+			v.add(fmt.Sprintf("entities[%d].type", i), "%q is not one of PER, ORG, LOC, MISC", e.Type)
 		}
 		for j, m := range e.Mentions {
-			span(fmt.Sprintf("%s.mentions[%d]", f, j), m.Start, m.End)
+			if bad(m.Start, m.End) {
+				report(fmt.Sprintf("entities[%d].mentions[%d]", i, j), m.Start, m.End)
+			}
 		}
 	}
 	for i, q := range a.Quotes {
-		f := fmt.Sprintf("quotes[%d]", i)
 		switch q.Type {
 		case QuoteDirect, QuotePartial, QuoteNonSpeech, QuoteIndirect:
 		default:
-			v.add(f+".type", "%q is not one of direct, partial, nonspeech, indirect", q.Type)
+			v.add(fmt.Sprintf("quotes[%d].type", i), "%q is not one of direct, partial, nonspeech, indirect", q.Type)
 		}
 		if len(q.Spans) == 0 {
-			v.add(f+".spans", "at least one span is required")
+			v.add(fmt.Sprintf("quotes[%d].spans", i), "at least one span is required")
 		}
-		for j, s := range q.Spans {
-			span(fmt.Sprintf("%s.spans[%d]", f, j), s.Start, s.End)
+		for j, sp := range q.Spans {
+			if bad(sp.Start, sp.End) {
+				report(fmt.Sprintf("quotes[%d].spans[%d]", i, j), sp.Start, sp.End)
+			}
 		}
-		if q.SpeakerMention != nil {
-			span(f+".speaker_mention", q.SpeakerMention.Start, q.SpeakerMention.End)
+		if m := q.SpeakerMention; m != nil && bad(m.Start, m.End) {
+			report(fmt.Sprintf("quotes[%d].speaker_mention", i), m.Start, m.End)
 		}
-		if q.Cue != nil {
-			span(f+".cue", q.Cue.Start, q.Cue.End)
+		if m := q.Cue; m != nil && bad(m.Start, m.End) {
+			report(fmt.Sprintf("quotes[%d].cue", i), m.Start, m.End)
 		}
 	}
 	if a.Enrichment != nil && a.Enrichment.Model == "" {
