@@ -26,11 +26,18 @@ var anpaUrgency = map[byte]int{'f': 1, 'b': 2, 'u': 3, 'r': 5, 'd': 6, 'a': 7, '
 
 // parseANPA parses an ANPA-1312 transmission; every SOH starts a story.
 func parseANPA(data []byte, c *ctx) ([]draft, error) {
+	return parseTransmission(data, c, false, anpaMessage)
+}
+
+// parseTransmission splits a legacy wire transmission (ANPA-1312 or IPTC
+// 7901) into messages, at every SOH (and at ZCZC when zczc is set), and
+// parses each with message, enforcing the item limits.
+func parseTransmission(data []byte, c *ctx, zczc bool, message func(string) (*article.Article, error)) ([]draft, error) {
 	s, err := legacyText(data, c.limits)
 	if err != nil {
 		return nil, err
 	}
-	msgs := splitMessages(s, false)
+	msgs := splitMessages(s, zczc)
 	if len(msgs) > c.limits.MaxItems {
 		return nil, fmt.Errorf("%d messages, limit %d: %w", len(msgs), c.limits.MaxItems, ErrTooLarge)
 	}
@@ -40,7 +47,7 @@ func parseANPA(data []byte, c *ctx) ([]draft, error) {
 		if len(m) > c.limits.MaxItemBytes {
 			d.err = fmt.Errorf("message is %d bytes, limit %d: %w", len(m), c.limits.MaxItemBytes, ErrTooLarge)
 		} else {
-			d.a, d.err = anpaMessage(m)
+			d.a, d.err = message(m)
 		}
 		out = append(out, d)
 	}

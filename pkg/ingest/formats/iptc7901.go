@@ -21,25 +21,7 @@ var (
 // parseIPTC7901 parses an IPTC 7901 transmission; every SOH or ZCZC starts a
 // story.
 func parseIPTC7901(data []byte, c *ctx) ([]draft, error) {
-	s, err := legacyText(data, c.limits)
-	if err != nil {
-		return nil, err
-	}
-	msgs := splitMessages(s, true)
-	if len(msgs) > c.limits.MaxItems {
-		return nil, fmt.Errorf("%d messages, limit %d: %w", len(msgs), c.limits.MaxItems, ErrTooLarge)
-	}
-	out := make([]draft, 0, len(msgs))
-	for i, m := range msgs {
-		d := draft{item: fmt.Sprintf("message %d", i)}
-		if len(m) > c.limits.MaxItemBytes {
-			d.err = fmt.Errorf("message is %d bytes, limit %d: %w", len(m), c.limits.MaxItemBytes, ErrTooLarge)
-		} else {
-			d.a, d.err = iptcMessage(m)
-		}
-		out = append(out, d)
-	}
-	return out, nil
+	return parseTransmission(data, c, true, iptcMessage)
 }
 
 // iptcMessage parses one IPTC 7901 message.
