@@ -10,19 +10,11 @@ import (
 	"time"
 
 	"github.com/wirestream/wirestream/pkg/ingest/formats"
-	"github.com/wirestream/wirestream/pkg/ingest/publish"
 	"github.com/wirestream/wirestream/pkg/ingest/publish/publishtest"
-	"github.com/wirestream/wirestream/pkg/testenv"
 )
 
 func TestIntegrationFeeds(t *testing.T) {
-	brokers := testenv.KafkaBrokers(t)
-	topic := publishtest.Topic(t, brokers, 4)
-	k, err := publish.NewKafka(publish.KafkaConfig{Brokers: brokers, Topic: topic})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
+	k, brokers, topic := publishtest.Publisher(t, 4)
 
 	rss := &feedServer{ctype: "application/rss+xml"}
 	rss.set(rssDoc(rssItem("urn:it:r1", "River levels rise", "Thu, 26 Nov 2026 09:00:00 GMT"), rssItem("urn:it:r2", "Port reopens", "Thu, 26 Nov 2026 09:30:00 GMT")), `"r1"`, "")

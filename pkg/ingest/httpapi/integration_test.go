@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/wirestream/wirestream/pkg/article"
-	"github.com/wirestream/wirestream/pkg/ingest/publish"
 	"github.com/wirestream/wirestream/pkg/ingest/publish/publishtest"
 	"github.com/wirestream/wirestream/pkg/storygen"
 	"github.com/wirestream/wirestream/pkg/testenv"
@@ -27,13 +26,7 @@ import (
 // liveServer starts the API over the real Kafka on a fresh topic.
 func liveServer(t testing.TB, partitions int) (srv *httptest.Server, brokers []string, topic string) {
 	t.Helper()
-	brokers = testenv.KafkaBrokers(t)
-	topic = publishtest.Topic(t, brokers, partitions)
-	k, err := publish.NewKafka(publish.KafkaConfig{Brokers: brokers, Topic: topic})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { k.Close() })
+	k, brokers, topic := publishtest.Publisher(t, partitions)
 	h, err := New(k, nil, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -29,13 +29,7 @@ func story(guid string, version int64) *article.Article {
 }
 
 func TestIntegrationKafkaPublish(t *testing.T) {
-	brokers := testenv.KafkaBrokers(t)
-	topic := publishtest.Topic(t, brokers, 4)
-	k, err := publish.NewKafka(publish.KafkaConfig{Brokers: brokers, Topic: topic})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
+	k, brokers, topic := publishtest.Publisher(t, 4)
 	ctx := context.Background()
 	var want []string
 	var batch []*article.Article

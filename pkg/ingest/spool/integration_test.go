@@ -44,13 +44,7 @@ func count(dir string) int {
 }
 
 func TestIntegrationSpool(t *testing.T) {
-	brokers := testenv.KafkaBrokers(t)
-	topic := publishtest.Topic(t, brokers, 4)
-	k, err := publish.NewKafka(publish.KafkaConfig{Brokers: brokers, Topic: topic})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer k.Close()
+	k, brokers, topic := publishtest.Publisher(t, 4)
 	dir := t.TempDir()
 	wire := testenv.SharedDir(t, "fixtures", "wire")
 

@@ -16,7 +16,9 @@ import (
 	"github.com/segmentio/kafka-go"
 
 	"github.com/wirestream/wirestream/pkg/article"
+	"github.com/wirestream/wirestream/pkg/ingest/publish"
 	"github.com/wirestream/wirestream/pkg/kafkaio"
+	"github.com/wirestream/wirestream/pkg/testenv"
 )
 
 var unsafeChars = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
@@ -163,4 +165,19 @@ func CheckExactlyOnce(t testing.TB, recs []Record, want []string) {
 			t.Errorf("unexpected revision %s on the topic (%d times)", k, n)
 		}
 	}
+}
+
+// Publisher returns the real Kafka publisher on a new throw-away topic (see
+// Topic), with the broker addresses and the topic name; it is closed when
+// the test ends.
+func Publisher(t testing.TB, partitions int) (k *publish.Kafka, brokers []string, topic string) {
+	t.Helper()
+	brokers = testenv.KafkaBrokers(t)
+	topic = Topic(t, brokers, partitions)
+	k, err := publish.NewKafka(publish.KafkaConfig{Brokers: brokers, Topic: topic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { k.Close() })
+	return k, brokers, topic
 }
