@@ -211,14 +211,29 @@ func encodeOp(buf *bytes.Buffer, a *article.Article, now time.Time) (bool, error
 	buf.WriteString(strconv.FormatInt(a.Version, 10))
 	buf.WriteString(`,"version_type":"external_gte"}}` + "\n")
 	if !del {
-		// The encoder writes straight into buf and ends the line with
-		// its newline; HTML escaping is useless here and costs time.
-		enc := json.NewEncoder(buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(Document(a, now)); err != nil {
+		doc := Document(a, now)
+		if err := checkDates(doc); err != nil {
 			buf.Truncate(mark)
 			return false, fmt.Errorf("encode document %s: %w", a.ID, err)
 		}
+		// appendDoc writes straight into buf's spare capacity.
+		buf.Write(appendDoc(buf.AvailableBuffer(), doc))
+		buf.WriteByte('\n')
 	}
 	return del, nil
+}
+
+// checkDates refuses dates that RFC 3339 (and so Elasticsearch's
+// date_optional_time and encoding/json) cannot express.
+func checkDates(d *Doc) error {
+	for _, f := range [...]struct {
+		name string
+		t    time.Time
+	}{{"published_at", d.PublishedAt}, {"updated_at", d.UpdatedAt}, {"ingested_at", d.IngestedAt},
+		{"enriched_at", d.EnrichedAt}, {"indexed_at", d.IndexedAt}} {
+		if y := f.t.Year(); !f.t.IsZero() && (y < 0 || y > 9999) {
+			return fmt.Errorf("%s: year %d is outside 0000-9999", f.name, y)
+		}
+	}
+	return nil
 }
