@@ -198,13 +198,18 @@ func (s *Service) Memory() (rss, peak int64, err error) {
 	return rss, peak, nil
 }
 
-// CPUTime returns the user plus system CPU time the process has used, from
-// /proc/PID/stat (in clock ticks of 1/100 s, as Linux reports them).
+// CPUTime returns the user plus system CPU time the process has used.
 func (s *Service) CPUTime() (time.Duration, error) {
 	pid := s.PID()
 	if pid == 0 {
 		return 0, errors.New(s.Name + " is not running")
 	}
+	return ProcessCPUTime(pid)
+}
+
+// ProcessCPUTime returns the user plus system CPU time process pid has used,
+// from /proc/PID/stat (in clock ticks of 1/100 s, as Linux reports them).
+func ProcessCPUTime(pid int) (time.Duration, error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, err
